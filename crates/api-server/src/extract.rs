@@ -1,0 +1,226 @@
+//! Request extractors: strict JSON bodies, the authenticated caller, the client address.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use domain_accounts::Principal;
+use domain_core::ValidationErrors;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// A JSON body parsed strictly: `application/json` only (415), within the size limit (413),
+/// syntax errors are 400, and wrong, missing or unknown fields are 422 with per-field errors.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the request body must be JSON (Content-Type: application/json)",
+                ));
+            }
+            let bytes = body.await.map_err(|error| {
+                if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "the request body is too large",
+                    )
+                } else {
+                    ApiError::bad_request(format!("cannot read the request body: {error}"))
+                }
+            })?;
+            parse_json(&bytes).map(ApiJson)
+        })
+    }
+}
+
+/// Parses `bytes` as `T`, turning serde's errors into 400 (syntax) or 422 (fields).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(value) => value,
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            return Err(match inner.classify() {
+                serde_json::error::Category::Data => field_error(&path, &inner),
+                _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
+            });
+        }
+    };
+    deserializer
+        .end()
+        .map_err(|error| ApiError::bad_request(format!("malformed JSON: {error}")))?;
+    Ok(value)
+}
+
+fn field_error(path: &str, error: &serde_json::Error) -> ApiError {
+    let message = error.to_string();
+    // serde_json appends " at line L column C"; clients need only the field.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(head, _)| head);
+    let join = |name: &str| {
+        // serde_path_to_error ends the path with the unknown field itself, but not with a
+        // missing one.
+        if path == name || path.ends_with(&format!(".{name}")) {
+            path.to_owned()
+        } else if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let (field, text) = if let Some(name) = quoted("unknown field `") {
+        (join(&name), "is not an accepted field".to_owned())
+    } else if let Some(name) = quoted("missing field `") {
+        (join(&name), "is required".to_owned())
+    } else if path == "." || path.is_empty() {
+        ("body".to_owned(), message.to_owned())
+    } else {
+        (path.to_owned(), message.to_owned())
+    };
+    ApiError::validation(ValidationErrors::single(field, text))
+}
+
+/// The caller, authenticated by a bearer access token checked against the store.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub Principal);
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token =
+                token.ok_or_else(|| ApiError::unauthorized("a bearer access token is required"))?;
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let principal = web::block(move || state.accounts.authenticate(&token)).await??;
+            Ok(AuthUser(principal))
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+/// The client's address for rate limiting: the peer address, or the forwarded one when the
+/// server is configured to trust proxy headers.
+pub fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
+    let info = req.connection_info();
+    let raw = if trust_proxy_headers {
+        info.realip_remote_addr().map(str::to_owned)
+    } else {
+        req.peer_addr().map(|addr| addr.ip().to_string())
+    };
+    raw.map(|addr| {
+        // realip may carry a port; the limiter keys on the host.
+        addr.parse::<std::net::SocketAddr>()
+            .map(|socket| socket.ip().to_string())
+            .unwrap_or(addr)
+    })
+    .unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        size: u32,
+    }
+
+    fn status(result: Result<Body, ApiError>) -> (u16, String) {
+        let error = result.unwrap_err();
+        let response = actix_web::ResponseError::error_response(&error);
+        (response.status().as_u16(), format!("{error:?}"))
+    }
+
+    #[test]
+    fn syntax_errors_are_400() {
+        assert_eq!(status(parse_json(b"{\"name\": ")).0, 400);
+        assert_eq!(status(parse_json(b"{\"name\": \"a\"} trailing")).0, 400);
+    }
+
+    #[test]
+    fn field_errors_are_422_and_name_the_field() {
+        let (code, debug) = status(parse_json(b"{\"name\": \"a\", \"role\": \"admin\"}"));
+        assert_eq!(code, 422);
+        assert!(debug.contains("\"role\""), "{debug}");
+        let (code, debug) = status(parse_json(b"{}"));
+        assert_eq!(code, 422);
+        assert!(debug.contains("\"name\""), "{debug}");
+        let (code, debug) = status(parse_json(
+            b"{\"name\": \"a\", \"inner\": {\"size\": \"big\"}}",
+        ));
+        assert_eq!(code, 422);
+        assert!(debug.contains("inner.size"), "{debug}");
+        let (code, debug) = status(parse_json(b"\"just a string\""));
+        assert_eq!(code, 422);
+        assert!(debug.contains("\"body\""), "{debug}");
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::AUTHORIZATION, "bearer abc.def"))
+            .to_http_request();
+        assert_eq!(bearer_token(&req).as_deref(), Some("abc.def"));
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::AUTHORIZATION, "Basic abc"))
+            .to_http_request();
+        assert!(bearer_token(&req).is_none());
+    }
+}

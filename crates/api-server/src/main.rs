@@ -1,0 +1,186 @@
+//! `api-server`: the WaterTrek server and its operator commands.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use actix_web::{web, HttpServer};
+use api_server::config::Settings;
+use api_server::state::AppState;
+use api_server::{app, openapi, telemetry};
+use clap::{Parser, Subcommand};
+use domain_accounts::CreateAdminOutcome;
+use persistence::{build_pool, run_migrations, DbPool};
+
+#[derive(Parser)]
+#[command(
+    name = "api-server",
+    version,
+    about = "WaterTrek booking marketplace API server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator. The password comes from ADMIN_PASSWORD or is asked for.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+    },
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    // A missing .env is normal; a broken one is worth a word.
+    if let Err(error) = dotenvy::dotenv() {
+        if !error.not_found() {
+            eprintln!("warning: cannot read .env: {error}");
+        }
+    }
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        return match openapi::document_json() {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(&format!("cannot render the OpenAPI document: {error}")),
+        };
+    }
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => return fail(&error.to_string()),
+    };
+    telemetry::init(settings.log_format);
+    let pool = match build_pool(&settings.database, settings.db_pool_size) {
+        Ok(pool) => pool,
+        Err(error) => {
+            return fail(&format!(
+                "cannot open the {} database: {error}",
+                settings.database.backend_name()
+            ))
+        }
+    };
+    match command {
+        Command::Migrate => match migrate(&pool) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => fail(&message),
+        },
+        Command::CreateAdmin { email } => create_admin(settings, pool, &email),
+        Command::Serve | Command::Openapi => serve(settings, pool),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+fn migrate(pool: &DbPool) -> Result<(), String> {
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("no database connection: {e}"))?;
+    let applied = run_migrations(&mut conn).map_err(|e| e.to_string())?;
+    if applied.is_empty() {
+        tracing::info!("database schema is up to date");
+    }
+    for name in applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    Ok(())
+}
+
+fn serve(settings: Settings, pool: DbPool) -> ExitCode {
+    if settings.auto_migrate {
+        if let Err(message) = migrate(&pool) {
+            return fail(&message);
+        }
+    }
+    if settings.jwt_secret_generated {
+        tracing::warn!(
+            "JWT_SECRET is not set: using a random secret for this process only; tokens will \
+             not survive a restart (set JWT_SECRET; it is required when APP_ENV=production)"
+        );
+    }
+    let bind_addr = settings.bind_addr;
+    let backend = settings.database.backend_name();
+    let state = match AppState::new(settings, pool) {
+        Ok(state) => web::Data::new(state),
+        Err(error) => return fail(&format!("cannot initialise: {error}")),
+    };
+    let result = actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || app(state.clone()))
+            .bind(bind_addr)?
+            // SIGTERM/SIGINT: stop accepting, let requests in flight finish for up to 30 s.
+            .shutdown_timeout(30)
+            .run();
+        tracing::info!(
+            %bind_addr, database = backend,
+            "WaterTrek listening: API under /api/v1, Swagger UI at http://{bind_addr}/swagger-ui/"
+        );
+        server.await
+    });
+    match result {
+        Ok(()) => {
+            tracing::info!("server stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&format!("cannot serve on {bind_addr}: {error}")),
+    }
+}
+
+fn admin_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("set ADMIN_PASSWORD or run create-admin on a terminal".into());
+    }
+    let first = rpassword::prompt_password("Admin password: ").map_err(|e| e.to_string())?;
+    let second = rpassword::prompt_password("Repeat it: ").map_err(|e| e.to_string())?;
+    if first != second {
+        return Err("the passwords differ".into());
+    }
+    Ok(first)
+}
+
+fn create_admin(settings: Settings, pool: DbPool, email: &str) -> ExitCode {
+    if settings.auto_migrate {
+        if let Err(message) = migrate(&pool) {
+            return fail(&message);
+        }
+    }
+    let password = match admin_password() {
+        Ok(password) => password,
+        Err(message) => return fail(&message),
+    };
+    let state = match AppState::new(settings, pool) {
+        Ok(state) => state,
+        Err(error) => return fail(&format!("cannot initialise: {error}")),
+    };
+    match state.accounts.create_admin(email, &password) {
+        Ok(CreateAdminOutcome::Created(id)) => {
+            println!(
+                "created administrator {} (id {id})",
+                email.trim().to_lowercase()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(CreateAdminOutcome::AlreadyExists(role)) => {
+            println!(
+                "an account for {} already exists (role {role}); nothing changed",
+                email.trim().to_lowercase()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error.to_string()),
+    }
+}

@@ -1,0 +1,107 @@
+//! `/auth/*`: register, login, refresh, logout.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::dto::{LoginRequest, RefreshRequest, RegisterRequest, SessionResponse, TokenResponse};
+use crate::error::{ApiError, Problem};
+use crate::extract::{client_address, ApiJson};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/auth/refresh", web::post().to(refresh))
+        .route("/auth/logout", web::post().to(logout));
+}
+
+fn limit(state: &AppState, req: &HttpRequest, account: Option<&str>) -> Result<(), ApiError> {
+    let address = client_address(req, state.settings.trust_proxy_headers);
+    state.auth_limiter.check(&address, account)
+}
+
+/// Create a customer or vendor account and log it in.
+#[utoipa::path(
+    post, path = "/api/v1/auth/register", tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and logged in", body = SessionResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail or vendor slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (including role admin)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited (see Retry-After)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    limit(&state, &req, Some(&body.email))?;
+    let session = web::block(move || state.accounts.register(body.into())).await??;
+    Ok(HttpResponse::Created().json(SessionResponse::from(session)))
+}
+
+/// Log in with e-mail and password.
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = SessionResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown e-mail or wrong password (indistinguishable)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts (per address, or failed logins per account)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    limit(&state, &req, Some(&body.email))?;
+    let session = web::block(move || state.accounts.login(&body.email, &body.password)).await??;
+    Ok(HttpResponse::Ok().json(SessionResponse::from(session)))
+}
+
+/// Exchange a refresh token for a new access and refresh token. Each refresh token works
+/// once; presenting a used one again revokes every token of that login.
+#[utoipa::path(
+    post, path = "/api/v1/auth/refresh", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New token pair", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    limit(&state, &req, None)?;
+    let tokens = web::block(move || state.accounts.refresh(&body.refresh_token)).await??;
+    Ok(HttpResponse::Ok().json(TokenResponse::from(tokens)))
+}
+
+/// Revoke the login that the refresh token belongs to. Unknown tokens are ignored.
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn logout(
+    state: web::Data<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    web::block(move || state.accounts.logout(&body.refresh_token)).await??;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,158 @@
+//! `/me*`: the caller's own account and profiles.
+
+use actix_web::{web, HttpResponse};
+
+use crate::dto::{
+    CustomerProfilePatch, CustomerProfileResponse, PasswordChangeRequest, UserPatch, UserResponse,
+    VendorProfilePatch, VendorProfileResponse,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiJson, AuthUser};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/me", web::get().to(get_me))
+        .route("/me", web::patch().to(patch_me))
+        .route("/me/password", web::post().to(change_password))
+        .route("/me/vendor-profile", web::get().to(get_vendor_profile))
+        .route("/me/vendor-profile", web::patch().to(patch_vendor_profile))
+        .route("/me/customer-profile", web::get().to(get_customer_profile))
+        .route(
+            "/me/customer-profile",
+            web::patch().to(patch_customer_profile),
+        );
+}
+
+/// The caller's account with the profile of their role.
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = UserResponse),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_me(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let account = web::block(move || state.accounts.me(&principal)).await??;
+    Ok(HttpResponse::Ok().json(UserResponse::from(account)))
+}
+
+/// Change `full_name` and `phone` (absent: unchanged; `null`: cleared).
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    request_body = UserPatch,
+    responses(
+        (status = 200, description = "The updated caller", body = UserResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or unknown fields (role, email, ids, timestamps are not writable)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn patch_me(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+    ApiJson(body): ApiJson<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let account = web::block(move || state.accounts.update_me(&principal, &body.into())).await??;
+    Ok(HttpResponse::Ok().json(UserResponse::from(account)))
+}
+
+/// Change the password. Revokes every refresh token and every access token issued before.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "me", security(("bearer" = [])),
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 204, description = "Password changed; log in again"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current_password or invalid new_password", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+    ApiJson(body): ApiJson<PasswordChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    web::block(move || {
+        state
+            .accounts
+            .change_password(&principal, &body.current_password, &body.new_password)
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's vendor profile (vendors only).
+#[utoipa::path(get, path = "/api/v1/me/vendor-profile", tag = "me", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The vendor profile", body = VendorProfileResponse),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not a vendor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_vendor_profile(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let profile = web::block(move || state.accounts.vendor_profile(&principal)).await??;
+    Ok(HttpResponse::Ok().json(VendorProfileResponse::from(profile)))
+}
+
+/// Change the caller's vendor profile (vendors only).
+#[utoipa::path(patch, path = "/api/v1/me/vendor-profile", tag = "me", security(("bearer" = [])),
+    request_body = VendorProfilePatch,
+    responses(
+        (status = 200, description = "The updated vendor profile", body = VendorProfileResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not a vendor", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn patch_vendor_profile(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+    ApiJson(body): ApiJson<VendorProfilePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let profile = web::block(move || {
+        state
+            .accounts
+            .update_vendor_profile(&principal, &body.into())
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(VendorProfileResponse::from(profile)))
+}
+
+/// The caller's renter profile (customers only).
+#[utoipa::path(get, path = "/api/v1/me/customer-profile", tag = "me", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The customer profile", body = CustomerProfileResponse),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not a customer", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_customer_profile(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let profile = web::block(move || state.accounts.customer_profile(&principal)).await??;
+    Ok(HttpResponse::Ok().json(CustomerProfileResponse::from(profile)))
+}
+
+/// Change the caller's renter profile (customers only).
+#[utoipa::path(patch, path = "/api/v1/me/customer-profile", tag = "me", security(("bearer" = [])),
+    request_body = CustomerProfilePatch,
+    responses(
+        (status = 200, description = "The updated customer profile", body = CustomerProfileResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not a customer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn patch_customer_profile(
+    state: web::Data<AppState>,
+    AuthUser(principal): AuthUser,
+    ApiJson(body): ApiJson<CustomerProfilePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let profile = web::block(move || {
+        state
+            .accounts
+            .update_customer_profile(&principal, &body.into())
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(CustomerProfileResponse::from(profile)))
+}

@@ -1,0 +1,16 @@
+//! Route modules, one per area. Handlers parse, make one service call, and map the result.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+
+use actix_web::web;
+
+/// Mounts every `/api/v1` route.
+pub fn api_v1(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(me::routes),
+    );
+}

@@ -1,0 +1,66 @@
+//! What every handler shares: the services, the pool (for health checks), settings, limits.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use domain_accounts::{AccountPorts, AccountService, LoginThrottle, TokenPolicy};
+use domain_core::{Clock, StoreError};
+use persistence::{DbPool, DieselAccountRepository};
+
+use crate::config::Settings;
+use crate::rate_limit::AuthRateLimiter;
+use crate::security::{Argon2Hasher, JwtCodec, RandomRefreshTokens};
+
+/// The system clock at the precision both databases store (microseconds), so a value read
+/// back equals the value written.
+pub struct MicrosecondClock;
+
+impl Clock for MicrosecondClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now().trunc_subsecs(6)
+    }
+}
+
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub pool: DbPool,
+    pub accounts: AccountService,
+    pub auth_limiter: AuthRateLimiter,
+}
+
+impl AppState {
+    /// Wires the adapters into the services.
+    pub fn new(settings: Settings, pool: DbPool) -> Result<Self, StoreError> {
+        let policy = TokenPolicy {
+            issuer: TokenPolicy::DEFAULT_ISSUER.to_owned(),
+            audience: TokenPolicy::DEFAULT_AUDIENCE.to_owned(),
+            access_ttl: Duration::seconds(settings.access_token_ttl_seconds),
+            refresh_ttl: Duration::days(settings.refresh_token_ttl_days),
+        };
+        let codec = JwtCodec::new(
+            settings.jwt_secret.expose(),
+            &policy.issuer,
+            &policy.audience,
+        );
+        let accounts = AccountService::new(
+            AccountPorts {
+                repository: Arc::new(DieselAccountRepository::new(pool.clone())),
+                hasher: Arc::new(Argon2Hasher::new()?),
+                codec: Arc::new(codec),
+                secrets: Arc::new(RandomRefreshTokens),
+                clock: Arc::new(MicrosecondClock),
+            },
+            policy,
+            LoginThrottle {
+                max_failures: settings.login_max_failures,
+                window: Duration::minutes(15),
+            },
+        );
+        Ok(Self {
+            auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
+            settings: Arc::new(settings),
+            pool,
+            accounts,
+        })
+    }
+}

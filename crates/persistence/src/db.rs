@@ -1,0 +1,343 @@
+//! Connections, the pool, migrations and transactions over PostgreSQL or SQLite.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use domain_core::StoreError;
+
+/// One connection to either backend. Queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+/// How long SQLite waits for a lock before giving up, and how long a request waits for a
+/// pooled connection before the server answers 503.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default SQLite file when `DATABASE_URL` is empty.
+pub const DEFAULT_SQLITE_PATH: &str = "./data/watertrek.db";
+
+/// Where the data lives, decided from `DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl fmt::Debug for DatabaseTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The URL may hold a password.
+            Self::Postgres(_) => f.write_str("Postgres(<url>)"),
+            Self::Sqlite(path) => write!(f, "Sqlite({})", path.display()),
+        }
+    }
+}
+
+impl DatabaseTarget {
+    /// `postgres://…` or `postgresql://…` → PostgreSQL; `sqlite://PATH`, `sqlite:PATH`, a plain
+    /// path or nothing → SQLite (default `./data/watertrek.db`).
+    pub fn from_url(url: Option<&str>) -> Result<Self, String> {
+        let url = url.map(str::trim).unwrap_or_default();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() {
+            return Ok(Self::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH)));
+        }
+        if path == ":memory:" || path.contains("mode=memory") {
+            return Err(
+                "an in-memory SQLite database cannot be shared by a pool; give a file path".into(),
+            );
+        }
+        if path.contains("://") {
+            return Err(format!(
+                "unsupported scheme in {:?}; use postgres://… or a SQLite path",
+                path.split("://").next().unwrap_or_default()
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "postgresql",
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// Why a connection could not be made or prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot connect: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("cannot prepare the connection: {0}")]
+    Setup(#[from] DieselError),
+    #[error("cannot create the folder of the SQLite database {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// An r2d2 manager that connects to the backend of its target and prepares every connection:
+/// SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL runs in UTC.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    target: DatabaseTarget,
+}
+
+impl ConnectionManager {
+    pub fn new(target: DatabaseTarget) -> Self {
+        Self { target }
+    }
+
+    fn establish(&self) -> Result<DbConnection, ConnectError> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                conn.batch_execute("SET TIME ZONE 'UTC'")?;
+                Ok(DbConnection::Postgresql(conn))
+            }
+            DatabaseTarget::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
+                     PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON;"
+                ))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        self.establish()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(ConnectError::Setup)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+/// Creates the SQLite folder if needed and builds a pool of `size` connections that waits at
+/// most [`CONNECTION_TIMEOUT`] for a connection.
+pub fn build_pool(target: &DatabaseTarget, size: u32) -> Result<DbPool, ConnectError> {
+    if let DatabaseTarget::Sqlite(path) = target {
+        create_parent_folder(path)?;
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(size.min(2)))
+        .connection_timeout(CONNECTION_TIMEOUT)
+        .test_on_check_out(true)
+        .build_unchecked(ConnectionManager::new(target.clone()));
+    // Fail start-up with the real cause rather than a pool time-out.
+    let check = ConnectionManager::new(target.clone()).establish()?;
+    drop(check);
+    Ok(pool)
+}
+
+fn create_parent_folder(path: &Path) -> Result<(), ConnectError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
+                path: path.display().to_string(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Why migrations failed.
+#[derive(Debug, thiserror::Error)]
+#[error("migration failed: {0}")]
+pub struct MigrationError(String);
+
+/// Applies every pending migration of the connection's backend; returns their names.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError> {
+    let applied = match conn {
+        DbConnection::Postgresql(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|error| MigrationError(error.to_string()))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so two writers never
+/// deadlock on a read→write upgrade), a plain `BEGIN` on PostgreSQL. Commits when `f`
+/// succeeds, rolls back otherwise. Nested `conn.transaction` calls inside become savepoints.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        }
+        DbConnection::Postgresql(inner) => {
+            AnsiTransactionManager::begin_transaction(inner)?;
+        }
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) =
+                <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Maps a diesel error that the caller cannot act on.
+pub fn store_error(error: DieselError) -> StoreError {
+    match &error {
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+            StoreError::unavailable(error)
+        }
+        DieselError::DatabaseError(_, info) if info.message().contains("database is locked") => {
+            StoreError::unavailable(error)
+        }
+        _ => StoreError::unexpected(error),
+    }
+}
+
+/// Whether `error` is a unique violation of the constraint `pg_name` (PostgreSQL) or on the
+/// column `sqlite_column` (SQLite reports `UNIQUE constraint failed: table.column`).
+pub fn is_unique_violation(error: &DieselError, pg_name: &str, sqlite_column: &str) -> bool {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            info.constraint_name() == Some(pg_name) || info.message().contains(sqlite_column)
+        }
+        _ => false,
+    }
+}
+
+/// A pooled connection, or `Unavailable` when none comes within the time-out.
+pub fn checkout(pool: &DbPool) -> Result<PooledConnection, StoreError> {
+    pool.get().map_err(StoreError::unavailable)
+}
+
+/// Whether the database answers a trivial query now.
+pub fn ping(pool: &DbPool) -> Result<(), StoreError> {
+    let mut conn = checkout(pool)?;
+    conn.batch_execute("SELECT 1")
+        .map_err(StoreError::unavailable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_choose_the_backend() {
+        assert_eq!(
+            DatabaseTarget::from_url(Some("postgres://u@h/db")),
+            Ok(DatabaseTarget::Postgres("postgres://u@h/db".into()))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("postgresql://h/db")).map(|t| t.backend_name()),
+            Ok("postgresql")
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(None),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH)))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("  ")),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH)))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("sqlite:///var/lib/wt.db")),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from("/var/lib/wt.db")))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("sqlite:data/x.db")),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from("data/x.db")))
+        );
+        assert_eq!(
+            DatabaseTarget::from_url(Some("./x.db")),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from("./x.db")))
+        );
+        assert!(DatabaseTarget::from_url(Some("mysql://h/db")).is_err());
+        assert!(DatabaseTarget::from_url(Some(":memory:")).is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_postgres_credentials() {
+        let target = DatabaseTarget::Postgres("postgres://u:secret@h/db".into());
+        assert!(!format!("{target:?}").contains("secret"));
+    }
+
+    #[test]
+    fn a_new_sqlite_database_gets_its_folder_pragmas_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/folder/wt.db");
+        let pool = build_pool(&DatabaseTarget::Sqlite(path.clone()), 2).unwrap();
+        assert!(path.exists());
+        let mut conn = pool.get().unwrap();
+        let applied = run_migrations(&mut conn).unwrap();
+        assert!(!applied.is_empty());
+        assert!(
+            run_migrations(&mut conn).unwrap().is_empty(),
+            "second run applies nothing"
+        );
+
+        #[derive(diesel::QueryableByName)]
+        struct Pragma {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            value: String,
+        }
+        use diesel::RunQueryDsl;
+        let mode: Pragma =
+            diesel::sql_query("SELECT journal_mode AS value FROM pragma_journal_mode")
+                .get_result(&mut *conn)
+                .unwrap();
+        assert_eq!(mode.value, "wal");
+        let fk: Pragma = diesel::sql_query(
+            "SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys",
+        )
+        .get_result(&mut *conn)
+        .unwrap();
+        assert_eq!(fk.value, "1");
+    }
+}

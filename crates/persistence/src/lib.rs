@@ -1,0 +1,14 @@
+//! WaterTrek persistence: one diesel code path over PostgreSQL and SQLite.
+//!
+//! - [`db`]: the multi-backend connection, the pool, embedded migrations, transactions.
+//! - Repositories implementing the domain ports: [`DieselAccountRepository`].
+//! - `test-support` feature: [`test_support::TestDb`], a fresh database per test.
+
+pub mod accounts;
+pub mod db;
+mod schema;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use accounts::DieselAccountRepository;
+pub use db::{build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool};
