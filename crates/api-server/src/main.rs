@@ -119,7 +119,7 @@ fn serve(settings: Settings, pool: DbPool) -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || app(state.clone()))
             .bind(bind_addr)?
-            // SIGTERM/SIGINT: stop accepting, let requests in flight finish for up to 30 s.
+            // SIGTERM: stop accepting, let requests in flight finish for up to 30 s, exit 0.
             .shutdown_timeout(30)
             .run();
         tracing::info!(

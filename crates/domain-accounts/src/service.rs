@@ -267,9 +267,8 @@ impl AccountService {
             repository.record_login_failure(&email, now, now - self.throttle.window)?;
             return Err(LoginError::InvalidCredentials);
         };
-        if !failures.is_empty() {
-            repository.clear_login_failures(&email)?;
-        }
+        // Also forgets failures too old to count, so the table only holds live ones.
+        repository.clear_login_failures(&email)?;
         let account = repository
             .find_account(&credentials.user_id)?
             .ok_or(LoginError::InvalidCredentials)?;

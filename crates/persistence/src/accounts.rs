@@ -211,10 +211,10 @@ impl<'a> NewRefreshRow<'a> {
     }
 }
 
-fn load_account(
-    conn: &mut DbConnection,
-    id: &str,
-) -> QueryResult<Option<(UserRow, Option<VendorRow>, Option<CustomerRow>)>> {
+/// A user row with the rows of their profiles.
+type AccountRows = (UserRow, Option<VendorRow>, Option<CustomerRow>);
+
+fn load_account(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AccountRows>> {
     let Some(user) = users::table
         .find(id)
         .select(UserRow::as_select())
@@ -236,9 +236,7 @@ fn load_account(
     Ok(Some((user, vendor, customer)))
 }
 
-fn into_account(
-    (user, vendor, customer): (UserRow, Option<VendorRow>, Option<CustomerRow>),
-) -> Result<UserAccount, StoreError> {
+fn into_account((user, vendor, customer): AccountRows) -> Result<UserAccount, StoreError> {
     Ok(UserAccount {
         user: user.into_user()?,
         vendor_profile: vendor.map(Into::into),

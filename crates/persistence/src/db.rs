@@ -157,16 +157,17 @@ pub fn build_pool(target: &DatabaseTarget, size: u32) -> Result<DbPool, ConnectE
     if let DatabaseTarget::Sqlite(path) = target {
         create_parent_folder(path)?;
     }
-    let pool = r2d2::Pool::builder()
+    // Fail start-up with the real cause rather than a pool time-out. On SQLite this first
+    // connection also switches a new file to WAL (persistent), before the pool opens others
+    // concurrently: switching needs an exclusive lock that the busy timeout does not cover.
+    let check = ConnectionManager::new(target.clone()).establish()?;
+    drop(check);
+    Ok(r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(size.min(2)))
         .connection_timeout(CONNECTION_TIMEOUT)
         .test_on_check_out(true)
-        .build_unchecked(ConnectionManager::new(target.clone()));
-    // Fail start-up with the real cause rather than a pool time-out.
-    let check = ConnectionManager::new(target.clone()).establish()?;
-    drop(check);
-    Ok(pool)
+        .build_unchecked(ConnectionManager::new(target.clone())))
 }
 
 fn create_parent_folder(path: &Path) -> Result<(), ConnectError> {
@@ -181,6 +182,9 @@ fn create_parent_folder(path: &Path) -> Result<(), ConnectError> {
     }
 }
 
+/// The PostgreSQL advisory lock held while migrating.
+const MIGRATION_LOCK_KEY: i64 = 0x5741_5445_524d_4947; // "WATERMIG"
+
 /// Why migrations failed.
 #[derive(Debug, thiserror::Error)]
 #[error("migration failed: {0}")]
@@ -189,11 +193,27 @@ pub struct MigrationError(String);
 /// Applies every pending migration of the connection's backend; returns their names.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError> {
     let applied = match conn {
-        DbConnection::Postgresql(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS),
-        DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS),
-    }
-    .map_err(|error| MigrationError(error.to_string()))?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+        DbConnection::Postgresql(conn) => {
+            // Instances starting together take turns; the later ones find nothing pending.
+            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .map_err(|error| MigrationError(error.to_string()))?;
+            let result = conn
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>());
+            let unlock =
+                conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));
+            let applied = result.map_err(|error| MigrationError(error.to_string()))?;
+            unlock.map_err(|error| MigrationError(error.to_string()))?;
+            applied
+        }
+        DbConnection::Sqlite(conn) => conn
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(|error| MigrationError(error.to_string()))?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    };
+    Ok(applied)
 }
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so two writers never

@@ -162,8 +162,11 @@ fn ensure_template(admin_url: &str) -> String {
         let building = format!("{name}_building");
         admin
             .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE); CREATE DATABASE \"{building}\""
+                "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
             ))
+            .expect("drop a half-built template");
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{building}\""))
             .expect("create template");
         {
             let target = DatabaseTarget::Postgres(database_url(admin_url, &building));
@@ -185,6 +188,18 @@ fn ensure_template(admin_url: &str) -> String {
         .batch_execute("SELECT pg_advisory_unlock(727274)")
         .expect("advisory unlock");
     name
+}
+
+/// A pool whose database never answers (PostgreSQL on a closed port), waiting at most one
+/// second for a connection: for testing outage behaviour.
+pub fn unreachable_pool() -> DbPool {
+    r2d2::Pool::builder()
+        .max_size(2)
+        .min_idle(Some(0))
+        .connection_timeout(std::time::Duration::from_secs(1))
+        .build_unchecked(crate::db::ConnectionManager::new(DatabaseTarget::Postgres(
+            "postgres://postgres@127.0.0.1:1/unreachable".into(),
+        )))
 }
 
 #[cfg(test)]

@@ -1,0 +1,39 @@
+# WaterTrek developer commands. `make run` and `make test` are all a newcomer needs.
+CARGO ?= cargo
+
+.PHONY: run test lint fmt fmt-check clippy migrate openapi openapi-check build
+
+## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db) and Swagger UI at /swagger-ui/.
+run:
+	$(CARGO) run -p api-server -- serve
+
+## Everything CI checks: formatting, clippy with warnings as errors, every test.
+## PostgreSQL variants run when TEST_DATABASE_URL is set (required when CI is set).
+test: fmt-check clippy
+	$(CARGO) test --workspace --all-targets
+
+lint: fmt-check clippy
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+build:
+	$(CARGO) build --workspace
+
+migrate:
+	$(CARGO) run -p api-server -- migrate
+
+openapi:
+	@$(CARGO) run -q -p api-server -- openapi
+
+## Validates the generated OpenAPI document (needs Python; installs openapi-spec-validator).
+openapi-check:
+	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+	$(CARGO) run -q -p api-server -- openapi > target/openapi.json
+	python3 -m openapi_spec_validator target/openapi.json

@@ -1,0 +1,230 @@
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::HeaderMap;
+use actix_web::http::StatusCode;
+use actix_web::{test, web};
+use api_server::config::{Secret, Settings};
+use api_server::state::AppState;
+use diesel::connection::SimpleConnection;
+use diesel::RunQueryDsl;
+use persistence::test_support::TestDb;
+use serde_json::{json, Value};
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret!";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Emits a `sqlite` and a `postgres` module with one `#[actix_web::test]` per named test
+/// body (`async fn name(db: TestDb)`). Without `TEST_DATABASE_URL` the PostgreSQL variant
+/// returns early (outside CI; in CI a missing server fails it).
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    super::$name(persistence::test_support::TestDb::sqlite()).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    if let Some(db) = persistence::test_support::TestDb::postgres() {
+                        super::$name(db).await
+                    } else {
+                        eprintln!("skipped: TEST_DATABASE_URL is not set");
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// Settings for tests: a known JWT secret and rate limits high enough not to interfere.
+pub fn settings(db: &TestDb) -> Settings {
+    let mut settings = Settings::from_lookup(|_| None).unwrap();
+    settings.database = db.target.clone();
+    settings.jwt_secret = Secret::new(JWT_SECRET);
+    settings.jwt_secret_generated = false;
+    settings.auth_rate_limit = 10_000;
+    settings.login_max_failures = 100;
+    settings
+}
+
+pub struct TestApp<S> {
+    pub service: S,
+    pub db: TestDb,
+}
+
+/// The application over `db` with `settings`.
+pub async fn spawn_with(
+    db: TestDb,
+    settings: Settings,
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    let state = web::Data::new(AppState::new(settings, db.pool.clone()).unwrap());
+    let service = test::init_service(api_server::app(state)).await;
+    TestApp { service, db }
+}
+
+pub async fn spawn(
+    db: TestDb,
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
+    let settings = settings(&db);
+    spawn_with(db, settings).await
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type")
+    }
+
+    /// Asserts a problem+json error with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.content_type(), "application/problem+json");
+        assert_eq!(self.body["status"], status);
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        assert!(self.body["type"].as_str().unwrap().ends_with(code));
+    }
+
+    /// The field errors of a 422.
+    pub fn field_errors(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_object()
+            .map(|errors| errors.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl<S, B> TestApp<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    pub async fn call(&self, request: test::TestRequest) -> Reply {
+        let response = test::call_service(&self.service, request.to_request()).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = test::read_body(response).await;
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut request = test::TestRequest::get().uri(path);
+        if let Some(token) = token {
+            request = request.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        self.call(request).await
+    }
+
+    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
+        let mut request = match method {
+            "POST" => test::TestRequest::post(),
+            "PATCH" => test::TestRequest::patch(),
+            "PUT" => test::TestRequest::put(),
+            "DELETE" => test::TestRequest::delete(),
+            other => panic!("unsupported method {other}"),
+        }
+        .uri(path)
+        .set_json(body);
+        if let Some(token) = token {
+            request = request.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        self.call(request).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send("POST", path, None, body).await
+    }
+
+    pub async fn register(&self, body: Value) -> Reply {
+        self.post("/api/v1/auth/register", body).await
+    }
+
+    /// Registers a customer and returns the session body.
+    pub async fn customer(&self, email: &str) -> Value {
+        let reply = self
+            .register(json!({"email": email, "password": PASSWORD, "role": "customer"}))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body
+    }
+
+    /// Registers a vendor and returns the session body.
+    pub async fn vendor(&self, email: &str, business_name: &str) -> Value {
+        let reply = self
+            .register(json!({
+                "email": email, "password": PASSWORD, "role": "vendor",
+                "vendor": {"business_name": business_name, "country": "PT", "timezone": "Europe/Lisbon"}
+            }))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Rows of `table` matching the SQL condition `filter`.
+    pub fn count(&self, table: &str, filter: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.db.pool.get().unwrap();
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"))
+            .get_result::<Count>(&mut *conn)
+            .unwrap()
+            .n
+    }
+
+    pub fn execute(&self, sql: &str) {
+        self.db.pool.get().unwrap().batch_execute(sql).unwrap();
+    }
+}
+
+pub fn token(session: &Value) -> &str {
+    session["access_token"].as_str().unwrap()
+}
+
+pub fn refresh_token(session: &Value) -> &str {
+    session["refresh_token"].as_str().unwrap()
+}

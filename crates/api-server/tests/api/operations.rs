@@ -1,0 +1,188 @@
+//! Health, outage behaviour, OpenAPI, Swagger UI, unknown routes, a real listening server.
+
+use std::io::{Read, Write};
+
+use actix_web::{web, HttpServer};
+use api_server::state::AppState;
+use persistence::test_support::{unreachable_pool, TestDb};
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::*;
+
+both_backends!(
+    health_endpoints_answer_when_the_database_is_up,
+    responses_carry_a_request_id
+);
+
+async fn health_endpoints_answer_when_the_database_is_up(db: TestDb) {
+    let app = spawn(db).await;
+    let live = app.get("/health/live", None).await;
+    assert_eq!(
+        (live.status.as_u16(), live.body["status"].as_str()),
+        (200, Some("ok"))
+    );
+    let ready = app.get("/health/ready", None).await;
+    assert_eq!(ready.status, 200);
+}
+
+async fn responses_carry_a_request_id(db: TestDb) {
+    let app = spawn(db).await;
+    let a = app.get("/health/live", None).await;
+    let b = app.get("/api/v1/nowhere", None).await;
+    let id = |reply: &Reply| reply.header("x-request-id").to_owned();
+    assert_eq!(id(&a).len(), 36);
+    assert_ne!(id(&a), id(&b));
+}
+
+#[actix_web::test]
+async fn a_database_outage_gives_503_problems_not_500s() {
+    let db = TestDb::sqlite();
+    let settings = settings(&db);
+    let state = web::Data::new(AppState::new(settings, unreachable_pool()).unwrap());
+    let service = actix_web::test::init_service(api_server::app(state)).await;
+    let app = TestApp { service, db };
+    assert_eq!(app.get("/health/live", None).await.status, 200);
+    app.get("/health/ready", None)
+        .await
+        .assert_problem(503, "service_unavailable");
+    let login = app.login("ana@example.com", PASSWORD).await;
+    login.assert_problem(503, "service_unavailable");
+    assert!(
+        !login.body.to_string().contains("127.0.0.1"),
+        "no internals leak"
+    );
+}
+
+#[actix_web::test]
+async fn unknown_routes_are_problem_404s() {
+    let app = spawn(TestDb::sqlite()).await;
+    app.get("/api/v1/does-not-exist", None)
+        .await
+        .assert_problem(404, "not_found");
+    app.send("DELETE", "/api/v1/me", None, json!({}))
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn swagger_ui_is_served_without_network() {
+    let app = spawn(TestDb::sqlite()).await;
+    let page = app.get("/swagger-ui/", None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.as_str().unwrap().contains("swagger-ui"));
+    let bundle = app.get("/swagger-ui/swagger-ui-bundle.js", None).await;
+    assert_eq!(bundle.status, 200);
+}
+
+const EXPECTED_OPERATIONS: &[(&str, &str)] = &[
+    ("/health/live", "get"),
+    ("/health/ready", "get"),
+    ("/api/v1/auth/register", "post"),
+    ("/api/v1/auth/login", "post"),
+    ("/api/v1/auth/refresh", "post"),
+    ("/api/v1/auth/logout", "post"),
+    ("/api/v1/me", "get"),
+    ("/api/v1/me", "patch"),
+    ("/api/v1/me/password", "post"),
+    ("/api/v1/me/vendor-profile", "get"),
+    ("/api/v1/me/vendor-profile", "patch"),
+    ("/api/v1/me/customer-profile", "get"),
+    ("/api/v1/me/customer-profile", "patch"),
+];
+
+#[actix_web::test]
+async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
+    let app = spawn(TestDb::sqlite()).await;
+    let doc = app.get("/api-docs/openapi.json", None).await;
+    assert_eq!(doc.status, 200);
+    let doc: Value = doc.body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = 0;
+    for (path, operations) in paths {
+        for (method, operation) in operations.as_object().unwrap() {
+            documented += 1;
+            assert!(
+                EXPECTED_OPERATIONS.contains(&(path.as_str(), method.as_str())),
+                "undocumented in this test: {method} {path}"
+            );
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|code| code.starts_with('2')),
+                "{method} {path}"
+            );
+            if path.starts_with("/api/v1/") {
+                assert!(
+                    responses.keys().any(|code| code.starts_with('4')),
+                    "{method} {path} documents no error response"
+                );
+                for (code, response) in responses.iter().filter(|(c, _)| c.starts_with('4')) {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {code}"
+                    );
+                }
+            }
+            let needs_auth = path.starts_with("/api/v1/me");
+            assert_eq!(
+                operation.get("security").is_some(),
+                needs_auth,
+                "{method} {path}"
+            );
+        }
+    }
+    assert_eq!(documented, EXPECTED_OPERATIONS.len());
+}
+
+/// The document is checked in as a snapshot so that every API change shows up in review.
+/// After an intended change: `UPDATE_SNAPSHOTS=1 cargo test -p api-server openapi_snapshot`.
+#[test]
+fn openapi_snapshot() {
+    let current = api_server::openapi::document_json().unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &current).unwrap();
+        return;
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == current,
+        "the OpenAPI document changed; review it and run \
+         `UPDATE_SNAPSHOTS=1 cargo test -p api-server openapi_snapshot`"
+    );
+}
+
+#[actix_web::test]
+async fn the_server_listens_on_a_real_port() {
+    let db = TestDb::sqlite();
+    let state = web::Data::new(AppState::new(settings(&db), db.pool.clone()).unwrap());
+    let server = HttpServer::new(move || api_server::app(state.clone()))
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+    let addr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    let response = web::block(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(
+                b"GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            )
+            .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    })
+    .await
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"ok\""));
+    handle.stop(true).await;
+}
