@@ -61,6 +61,10 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Largest accepted JSON request body, in bytes.
     pub json_body_limit: usize,
+    /// Folder of uploaded images, served under `/media/`.
+    pub media_root: std::path::PathBuf,
+    /// Largest accepted image upload, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 /// A bad setting: which variable and what is wrong with it.
@@ -145,6 +149,9 @@ impl Settings {
             auto_migrate: boolean(&get, "AUTO_MIGRATE", true)?,
             trust_proxy_headers: boolean(&get, "TRUST_PROXY_HEADERS", false)?,
             json_body_limit: number(&get, "JSON_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 << 20)?,
+            media_root: get("MEDIA_ROOT")
+                .map_or_else(|| "./data/media".into(), |root| root.trim().into()),
+            max_upload_bytes: number(&get, "MAX_UPLOAD_BYTES", 5 << 20, 1024, 100 << 20)?,
         })
     }
 }
@@ -209,6 +216,8 @@ mod tests {
         assert_eq!((s.auth_rate_limit, s.login_max_failures), (20, 5));
         assert_eq!(s.access_token_ttl_seconds, 900);
         assert_eq!(s.log_format, LogFormat::Pretty);
+        assert_eq!(s.media_root, std::path::PathBuf::from("./data/media"));
+        assert_eq!(s.max_upload_bytes, 5 * 1024 * 1024);
     }
 
     #[test]
@@ -234,6 +243,7 @@ mod tests {
             ("AUTH_RATE_LIMIT", "many"),
             ("LOGIN_MAX_FAILURES", "0"),
             ("AUTO_MIGRATE", "maybe"),
+            ("MAX_UPLOAD_BYTES", "5MB"),
             ("DATABASE_URL", "mysql://x/y"),
         ] {
             let error = settings(&[(name, value)]).unwrap_err();

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use domain_accounts::{AccountPorts, AccountService, LoginThrottle, TokenPolicy};
+use domain_catalog::CatalogService;
 use domain_core::{Clock, StoreError};
-use persistence::{DbPool, DieselAccountRepository};
+use persistence::{DbPool, DieselAccountRepository, DieselCatalogRepository, FsMediaStore};
 
 use crate::config::Settings;
 use crate::rate_limit::AuthRateLimiter;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub accounts: AccountService,
+    pub catalog: CatalogService,
     pub auth_limiter: AuthRateLimiter,
 }
 
@@ -56,7 +58,20 @@ impl AppState {
                 window: Duration::minutes(15),
             },
         );
+        let media = FsMediaStore::new(&settings.media_root).map_err(|error| {
+            StoreError::unexpected(format!(
+                "cannot create MEDIA_ROOT {}: {error}",
+                settings.media_root.display()
+            ))
+        })?;
+        let catalog = CatalogService::new(
+            Arc::new(DieselCatalogRepository::new(pool.clone())),
+            Arc::new(media),
+            Arc::new(MicrosecondClock),
+            settings.max_upload_bytes,
+        );
         Ok(Self {
+            catalog,
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),
             pool,

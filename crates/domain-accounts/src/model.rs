@@ -333,7 +333,7 @@ impl NewVendorProfile {
             CountryCode::parse,
         );
         let timezone = match input.timezone.as_deref() {
-            None => TimeZone::parse("UTC").ok(),
+            None => Some(TimeZone::utc()),
             Some(raw) => errors.check("timezone", TimeZone::parse(raw)),
         };
         errors.into_result()?;

@@ -273,6 +273,10 @@ impl TimeZone {
             .map_err(|_| "is not an IANA time zone name (for example Europe/Berlin)")
     }
 
+    pub fn utc() -> Self {
+        Self(Tz::UTC)
+    }
+
     pub fn tz(&self) -> Tz {
         self.0
     }

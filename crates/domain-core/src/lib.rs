@@ -17,3 +17,6 @@ pub use store::StoreError;
 pub use validation::ValidationErrors;
 
 mod store;
+pub use money::{Currency, Money};
+
+mod money;

@@ -80,7 +80,7 @@ struct NewUserRow<'a> {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = vendor_profiles)]
-struct VendorRow {
+pub(crate) struct VendorRow {
     user_id: String,
     business_name: String,
     slug: String,

@@ -1,14 +1,17 @@
 //! WaterTrek persistence: one diesel code path over PostgreSQL and SQLite.
 //!
 //! - [`db`]: the multi-backend connection, the pool, embedded migrations, transactions.
-//! - Repositories implementing the domain ports: [`DieselAccountRepository`].
+//! - Repositories implementing the domain ports: [`DieselAccountRepository`],
+//!   [`DieselCatalogRepository`]; uploaded files: [`FsMediaStore`].
 //! - `test-support` feature: [`test_support::TestDb`], a fresh database per test.
 
 pub mod accounts;
+pub mod catalog;
 pub mod db;
 mod schema;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
 pub use accounts::DieselAccountRepository;
+pub use catalog::{DieselCatalogRepository, FsMediaStore};
 pub use db::{build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool};

@@ -69,10 +69,102 @@ diesel::joinable!(vendor_profiles -> users (user_id));
 diesel::joinable!(customer_profiles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
+diesel::table! {
+    categories (id) {
+        id -> Text,
+        kind -> Text,
+        slug -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    listings (id) {
+        id -> Text,
+        kind -> Text,
+        vendor_id -> Text,
+        category_id -> Text,
+        title -> Text,
+        description -> Text,
+        address -> Nullable<Text>,
+        city -> Text,
+        region -> Nullable<Text>,
+        country -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        timezone -> Text,
+        currency -> Text,
+        price -> BigInt,
+        lead_time_minutes -> BigInt,
+        cancellation_policy -> Text,
+        is_active -> Bool,
+        attributes -> Text,
+        search_text -> Text,
+        location_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    equipment_terms (listing_id) {
+        listing_id -> Text,
+        vendor_id -> Text,
+        item_code -> Nullable<Text>,
+        pricing_unit -> Text,
+        daily_cap -> Nullable<BigInt>,
+        weekly_price -> Nullable<BigInt>,
+        quantity -> BigInt,
+        min_duration_minutes -> Nullable<BigInt>,
+        max_duration_minutes -> Nullable<BigInt>,
+        buffer_minutes -> BigInt,
+        max_advance_days -> BigInt,
+    }
+}
+
+diesel::table! {
+    adventure_terms (listing_id) {
+        listing_id -> Text,
+        meeting_point -> Nullable<Text>,
+        duration_minutes -> BigInt,
+        capacity -> BigInt,
+        min_participants -> BigInt,
+    }
+}
+
+diesel::table! {
+    listing_images (id) {
+        id -> Text,
+        listing_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        width -> BigInt,
+        height -> BigInt,
+        is_primary -> Bool,
+        position -> BigInt,
+        alt_text -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(listings -> users (vendor_id));
+diesel::joinable!(listings -> categories (category_id));
+diesel::joinable!(equipment_terms -> listings (listing_id));
+diesel::joinable!(adventure_terms -> listings (listing_id));
+diesel::joinable!(listing_images -> listings (listing_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     vendor_profiles,
     customer_profiles,
     refresh_tokens,
     login_failures,
+    categories,
+    listings,
+    equipment_terms,
+    adventure_terms,
+    listing_images,
 );

@@ -1,0 +1,215 @@
+//! Catalog entities as the store gives them back, and the browse filter.
+
+use chrono::{DateTime, Utc};
+use domain_accounts::UserId;
+
+use crate::listing::{ListingKind, ListingSpec};
+
+/// A category of equipment or adventures (`boat`, `wine-tour`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub id: String,
+    pub kind: ListingKind,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The vendor of a listing, as shown with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorSummary {
+    pub user_id: UserId,
+    pub slug: String,
+    pub business_name: String,
+}
+
+/// An image of a listing. `file_name` is the stored name under the media root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingImage {
+    pub id: String,
+    pub listing_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub width: i64,
+    pub height: i64,
+    pub is_primary: bool,
+    pub position: i64,
+    pub alt_text: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored listing with its vendor and images (primary first, then by position).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    pub id: String,
+    pub vendor: VendorSummary,
+    /// Whether the vendor's account is active (inactive vendors' listings are hidden).
+    pub vendor_active: bool,
+    pub spec: ListingSpec,
+    pub images: Vec<ListingImage>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Listing {
+    /// Public when active and its vendor is active.
+    pub fn is_public(&self) -> bool {
+        self.spec.is_active && self.vendor_active
+    }
+}
+
+/// Order of browse results; ties are broken by id so pages are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    PriceAscending,
+    PriceDescending,
+}
+
+impl Sort {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "newest" | "-created_at" => Ok(Self::Newest),
+            "price" => Ok(Self::PriceAscending),
+            "-price" => Ok(Self::PriceDescending),
+            _ => Err("must be \"newest\", \"price\" or \"-price\""),
+        }
+    }
+}
+
+/// What the public browse filters on. Text filters are trimmed and lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BrowseFilter {
+    pub category: Option<String>,
+    /// Substring of address, city, region or country.
+    pub location: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    /// Substring of title or description.
+    pub q: Option<String>,
+    /// Vendor slug.
+    pub vendor: Option<String>,
+    pub sort: Sort,
+}
+
+/// Raw browse query parameters.
+#[derive(Debug, Clone, Default)]
+pub struct BrowseQuery {
+    pub category: Option<String>,
+    pub location: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub q: Option<String>,
+    pub vendor: Option<String>,
+    pub sort: Option<String>,
+}
+
+impl BrowseFilter {
+    pub fn parse(query: BrowseQuery) -> Result<Self, domain_core::ValidationErrors> {
+        let mut errors = domain_core::ValidationErrors::new();
+        let clean = |value: Option<String>| {
+            value
+                .map(|v| v.trim().to_lowercase())
+                .filter(|v| !v.is_empty())
+        };
+        for (field, value) in [
+            ("min_price", query.min_price),
+            ("max_price", query.max_price),
+        ] {
+            if value.is_some_and(|v| v < 0) {
+                errors.add(field, "must not be negative");
+            }
+        }
+        if let (Some(min), Some(max)) = (query.min_price, query.max_price) {
+            if max < min {
+                errors.add("max_price", "must not be below min_price");
+            }
+        }
+        let sort = match query.sort.as_deref() {
+            None => Some(Sort::Newest),
+            Some(raw) => errors.check("sort", Sort::parse(raw.trim())),
+        };
+        for (field, value) in [("q", &query.q), ("location", &query.location)] {
+            if value.as_ref().is_some_and(|v| v.chars().count() > 200) {
+                errors.add(field, "must be at most 200 characters long");
+            }
+        }
+        errors.into_result()?;
+        Ok(Self {
+            category: clean(query.category),
+            location: clean(query.location),
+            min_price: query.min_price,
+            max_price: query.max_price,
+            q: clean(query.q),
+            vendor: clean(query.vendor),
+            sort: sort.unwrap_or_default(),
+        })
+    }
+}
+
+/// An image to store, after inspection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImage {
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub width: i64,
+    pub height: i64,
+    /// `Some(true)` makes it the primary image; the first image is primary regardless.
+    pub is_primary: Option<bool>,
+    /// Default: after the last image.
+    pub position: Option<i64>,
+    pub alt_text: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Changes to an image's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageUpdate {
+    /// Only `true` is meaningful: another image becomes primary by being set so.
+    pub is_primary: Option<bool>,
+    pub position: Option<i64>,
+    pub alt_text: Option<Option<String>>,
+}
+
+/// A vendor's public storefront.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Storefront {
+    pub vendor: domain_accounts::VendorProfile,
+    pub equipment: Vec<Listing>,
+    pub adventures: Vec<Listing>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browse_filters_are_normalised_and_checked() {
+        let filter = BrowseFilter::parse(BrowseQuery {
+            q: Some("  Sun  ".into()),
+            location: Some(" ".into()),
+            sort: Some("-price".into()),
+            ..BrowseQuery::default()
+        })
+        .unwrap();
+        assert_eq!(filter.q.as_deref(), Some("sun"));
+        assert_eq!(filter.location, None);
+        assert_eq!(filter.sort, Sort::PriceDescending);
+
+        let errors = BrowseFilter::parse(BrowseQuery {
+            min_price: Some(500),
+            max_price: Some(100),
+            sort: Some("cheapest".into()),
+            ..BrowseQuery::default()
+        })
+        .unwrap_err();
+        assert!(errors.get("max_price").is_some() && errors.get("sort").is_some());
+        assert!(BrowseFilter::parse(BrowseQuery {
+            min_price: Some(-1),
+            ..BrowseQuery::default()
+        })
+        .is_err());
+    }
+}
