@@ -1,11 +1,18 @@
 # WaterTrek developer commands. `make run` and `make test` are all a newcomer needs.
 CARGO ?= cargo
 
-.PHONY: run test lint fmt fmt-check clippy migrate openapi openapi-check build
+.PHONY: run seed test lint fmt fmt-check clippy migrate openapi openapi-check build
 
-## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db) and Swagger UI at /swagger-ui/.
+## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db), the demo data set loaded
+## (idempotent) and Swagger UI at /swagger-ui/.
 run:
-	$(CARGO) run -p api-server -- serve
+	$(CARGO) build -p api-server
+	$(CARGO) run -q -p api-server -- seed-demo
+	$(CARGO) run -q -p api-server -- serve
+
+## Load the demo data set into the configured database (idempotent).
+seed:
+	$(CARGO) run -q -p api-server -- seed-demo
 
 ## Everything CI checks: formatting, clippy with warnings as errors, every test.
 ## PostgreSQL variants run when TEST_DATABASE_URL is set (required when CI is set).

@@ -96,6 +96,14 @@ impl ApiError {
         }
     }
 
+    pub fn payload_too_large(max_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the upload is larger than {max_bytes} bytes"),
+        )
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         Self {
             retry_after_secs: Some(retry_after_secs.max(1)),
@@ -272,6 +280,52 @@ impl From<ChangePasswordError> for ApiError {
             ChangePasswordError::Invalid(errors) => ApiError::validation(errors),
             ChangePasswordError::NotFound => ApiError::not_found(),
             ChangePasswordError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<domain_catalog::CatalogError> for ApiError {
+    fn from(error: domain_catalog::CatalogError) -> Self {
+        use domain_catalog::CatalogError;
+        match error {
+            CatalogError::Forbidden => ApiError::forbidden("your role may not do this"),
+            CatalogError::NotFound => ApiError::not_found(),
+            CatalogError::Invalid(errors) => ApiError::validation(errors),
+            CatalogError::CategorySlugTaken => {
+                ApiError::conflict("slug_taken", "a category of this kind has this slug")
+            }
+            CatalogError::CategoryInUse => {
+                ApiError::conflict("category_in_use", "listings use this category")
+            }
+            CatalogError::ItemCodeTaken => ApiError::conflict(
+                "item_code_taken",
+                "you have another item with this item_code",
+            ),
+            CatalogError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<domain_catalog::UploadError> for ApiError {
+    fn from(error: domain_catalog::UploadError) -> Self {
+        use domain_catalog::UploadError;
+        match error {
+            UploadError::NotFound => ApiError::not_found(),
+            UploadError::UnsupportedType => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "only JPEG, PNG and WebP images are accepted (judged by content)",
+            ),
+            UploadError::TooLarge { max_bytes } => ApiError::payload_too_large(max_bytes),
+            UploadError::TooManyImages => ApiError::conflict(
+                "too_many_images",
+                format!(
+                    "a listing has at most {} images",
+                    domain_catalog::MAX_IMAGES_PER_LISTING
+                ),
+            ),
+            UploadError::Invalid(errors) => ApiError::validation(errors),
+            UploadError::Store(error) => error.into(),
         }
     }
 }

@@ -137,6 +137,24 @@ impl FromRequest for AuthUser {
     }
 }
 
+/// The caller if a bearer token is sent (and then it must be valid), else nobody.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<Principal>);
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            let user = AuthUser::from_request(req, payload);
+            Box::pin(async move { user.await.map(|AuthUser(p)| MaybeAuthUser(Some(p))) })
+        } else {
+            Box::pin(async { Ok(MaybeAuthUser(None)) })
+        }
+    }
+}
+
 fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;

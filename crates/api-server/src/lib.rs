@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) is a thin CLI over this library; tests build the same
 //! application with [`app`].
 
+pub mod catalog_dto;
 pub mod config;
 pub mod dto;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;
+pub mod seed;
 pub mod state;
 pub mod telemetry;
 
@@ -40,13 +42,21 @@ pub fn app(
     >,
 > {
     let body_limit = state.settings.json_body_limit;
+    let media_root = state.settings.media_root.clone();
     App::new()
         .app_data(state)
         .app_data(web::PayloadConfig::new(body_limit))
+        .app_data(web::QueryConfig::default().error_handler(|error, _| {
+            ApiError::bad_request(format!("malformed query: {error}")).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|error, _| {
+            ApiError::bad_request(format!("malformed path: {error}")).into()
+        }))
         .wrap(from_fn(request_id_header))
         .wrap(TracingLogger::default())
         .configure(routes::health::routes)
         .configure(routes::api_v1)
+        .service(actix_files::Files::new("/media", media_root).default_handler(web::to(not_found)))
         .service(
             SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
         )

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use actix_web::{web, HttpServer};
 use api_server::config::Settings;
 use api_server::state::AppState;
-use api_server::{app, openapi, telemetry};
+use api_server::{app, openapi, seed, telemetry};
 use clap::{Parser, Subcommand};
 use domain_accounts::CreateAdminOutcome;
 use persistence::{build_pool, run_migrations, DbPool};
@@ -35,6 +35,8 @@ enum Command {
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Load a demo data set (idempotent).
+    SeedDemo,
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
             Err(message) => fail(&message),
         },
         Command::CreateAdmin { email } => create_admin(settings, pool, &email),
+        Command::SeedDemo => seed_demo(settings, pool),
         Command::Serve | Command::Openapi => serve(settings, pool),
     }
 }
@@ -183,4 +186,42 @@ fn create_admin(settings: Settings, pool: DbPool, email: &str) -> ExitCode {
         }
         Err(error) => fail(&error.to_string()),
     }
+}
+
+fn seed_demo(settings: Settings, pool: DbPool) -> ExitCode {
+    if settings.auto_migrate {
+        if let Err(message) = migrate(&pool) {
+            return fail(&message);
+        }
+    }
+    let bind_addr = settings.bind_addr;
+    let media_root = settings.media_root.clone();
+    let state = match AppState::new(settings, pool) {
+        Ok(state) => state,
+        Err(error) => return fail(&format!("cannot initialise: {error}")),
+    };
+    let report = match seed::seed_demo(&state) {
+        Ok(report) => report,
+        Err(message) => return fail(&message),
+    };
+    println!("{report}");
+    if !report.already_present {
+        println!("pictures are stored in {}", media_root.display());
+    }
+    println!();
+    println!("Demo logins (POST /api/v1/auth/login, then Authorize in Swagger UI):");
+    for login in seed::demo_logins() {
+        println!(
+            "  {:<9} {:<30} {:<19} {}",
+            login.role.as_str(),
+            login.email,
+            login.password,
+            login.label
+        );
+    }
+    println!();
+    println!(
+        "Swagger UI: http://{bind_addr}/swagger-ui/ (start the server with `api-server serve`)"
+    );
+    ExitCode::SUCCESS
 }

@@ -3,9 +3,11 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::catalog_dto;
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{auth, health, me};
+use crate::routes::catalog::{adventures, equipment};
+use crate::routes::{auth, catalog, health, me};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +32,33 @@ use crate::routes::{auth, health, me};
         me::patch_vendor_profile,
         me::get_customer_profile,
         me::patch_customer_profile,
+        equipment::categories,
+        equipment::browse,
+        equipment::detail,
+        equipment::create,
+        equipment::update,
+        equipment::delete,
+        equipment::mine,
+        equipment::upload_image,
+        equipment::update_image,
+        equipment::delete_image,
+        equipment::create_category,
+        equipment::update_category,
+        equipment::delete_category,
+        adventures::categories,
+        adventures::browse,
+        adventures::detail,
+        adventures::create,
+        adventures::update,
+        adventures::delete,
+        adventures::mine,
+        adventures::upload_image,
+        adventures::update_image,
+        adventures::delete_image,
+        adventures::create_category,
+        adventures::update_category,
+        adventures::delete_category,
+        catalog::storefront,
     ),
     components(schemas(
         Problem,
@@ -49,11 +78,30 @@ use crate::routes::{auth, health, me};
         dto::SessionResponse,
         dto::TokenResponse,
         dto::HealthResponse,
+        catalog_dto::MoneyDto,
+        catalog_dto::CategoryResponse,
+        catalog_dto::CategoryRequest,
+        catalog_dto::EquipmentBody,
+        catalog_dto::AdventureBody,
+        catalog_dto::ImageResponse,
+        catalog_dto::ImageUploadForm,
+        catalog_dto::ImagePatch,
+        catalog_dto::VendorRef,
+        catalog_dto::ListingCommon,
+        catalog_dto::EquipmentResponse,
+        catalog_dto::AdventureResponse,
+        catalog_dto::EquipmentPage,
+        catalog_dto::AdventurePage,
+        catalog_dto::StorefrontResponse,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, login and tokens"),
         (name = "me", description = "The caller's account and profiles"),
+        (name = "equipment", description = "Equipment listings: browse, manage, images"),
+        (name = "adventures", description = "Adventure listings: browse, manage, images"),
+        (name = "catalog", description = "Vendor storefronts"),
+        (name = "admin", description = "Administration (role admin)"),
         (name = "operations", description = "Health checks"),
     )
 )]

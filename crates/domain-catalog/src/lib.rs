@@ -18,3 +18,6 @@ pub use listing::*;
 pub use model::*;
 pub use ports::*;
 pub use service::*;
+
+#[cfg(test)]
+mod service_tests;

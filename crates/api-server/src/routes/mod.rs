@@ -1,6 +1,7 @@
 //! Route modules, one per area. Handlers parse, make one service call, and map the result.
 
 pub mod auth;
+pub mod catalog;
 pub mod health;
 pub mod me;
 
@@ -11,6 +12,7 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(auth::routes)
-            .configure(me::routes),
+            .configure(me::routes)
+            .configure(catalog::routes),
     );
 }

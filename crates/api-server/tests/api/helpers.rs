@@ -51,24 +51,30 @@ pub fn settings(db: &TestDb) -> Settings {
     settings.jwt_secret_generated = false;
     settings.auth_rate_limit = 10_000;
     settings.login_max_failures = 100;
+    // Never the default ./data/media inside the source tree; spawn_with gives each app its own.
+    settings.media_root = std::env::temp_dir().join("watertrek-test-media");
     settings
 }
 
 pub struct TestApp<S> {
     pub service: S,
     pub db: TestDb,
+    /// MEDIA_ROOT of this app.
+    pub media: tempfile::TempDir,
 }
 
 /// The application over `db` with `settings`.
 pub async fn spawn_with(
     db: TestDb,
-    settings: Settings,
+    mut settings: Settings,
 ) -> TestApp<
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
+    let media = tempfile::tempdir().unwrap();
+    settings.media_root = media.path().to_owned();
     let state = web::Data::new(AppState::new(settings, db.pool.clone()).unwrap());
     let service = test::init_service(api_server::app(state)).await;
-    TestApp { service, db }
+    TestApp { service, db, media }
 }
 
 pub async fn spawn(
@@ -216,6 +222,27 @@ where
             .n
     }
 
+    /// A customer promoted to admin (admins are made by the CLI, which writes the same row).
+    pub async fn admin(&self, email: &str) -> Value {
+        self.customer(email).await;
+        self.execute(&format!(
+            "UPDATE users SET role = 'admin' WHERE email = '{email}'"
+        ));
+        let reply = self.login(email, PASSWORD).await;
+        assert_eq!(reply.status, 200);
+        reply.body
+    }
+
+    /// Files in this app's media folder.
+    pub fn media_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.media.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     pub fn execute(&self, sql: &str) {
         self.db.pool.get().unwrap().batch_execute(sql).unwrap();
     }
@@ -227,4 +254,23 @@ pub fn token(session: &Value) -> &str {
 
 pub fn refresh_token(session: &Value) -> &str {
     session["refresh_token"].as_str().unwrap()
+}
+
+/// A `multipart/form-data` body: parts of (name, file name, content type, bytes).
+pub fn multipart(parts: &[(&str, Option<&str>, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----watertrek-test-boundary";
+    let mut body = Vec::new();
+    for (name, file_name, content_type, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(file) => format!("form-data; name=\"{name}\"; filename=\"{file}\""),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend_from_slice(format!("Content-Disposition: {disposition}\r\n").as_bytes());
+        body.extend_from_slice(format!("Content-Type: {content_type}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

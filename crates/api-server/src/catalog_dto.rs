@@ -1,0 +1,583 @@
+//! Request and response bodies of the catalog API.
+
+use chrono::{DateTime, Utc};
+use domain_catalog as catalog;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::dto::{patch, VendorProfileResponse};
+
+/// An amount in integer minor units of a currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MoneyDto {
+    #[schema(example = 12500)]
+    pub amount: i64,
+    #[schema(example = "EUR")]
+    pub currency: String,
+}
+
+fn money(amount: i64, currency: &domain_core::Currency) -> MoneyDto {
+    MoneyDto {
+        amount,
+        currency: currency.code().to_owned(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryResponse {
+    pub id: String,
+    #[schema(example = "boat")]
+    pub slug: String,
+    #[schema(example = "Boats")]
+    pub name: String,
+}
+
+impl From<catalog::Category> for CategoryResponse {
+    fn from(c: catalog::Category) -> Self {
+        Self {
+            id: c.id,
+            slug: c.slug,
+            name: c.name,
+        }
+    }
+}
+
+/// Create (both fields required) or change (either) a category.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRequest {
+    #[schema(example = "kayak")]
+    pub slug: Option<String>,
+    #[schema(example = "Kayaks")]
+    pub name: Option<String>,
+}
+
+/// Equipment create (POST) or change (PATCH: any subset; `null` clears optional fields).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EquipmentBody {
+    /// Category slug (`boat`, `car`, `bike`, `motorcycle`, …). Required on create.
+    #[schema(example = "boat")]
+    pub category: Option<String>,
+    #[schema(example = "Sunseeker 28 day boat")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub description: Option<Option<String>>,
+    /// Unique among your items.
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable, example = "BOAT-01")]
+    pub item_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub address: Option<Option<String>>,
+    #[schema(example = "Lagos")]
+    pub city: Option<String>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub region: Option<Option<String>>,
+    /// ISO 3166-1 alpha-2.
+    #[schema(example = "PT")]
+    pub country: Option<String>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<f64>, nullable, example = 37.1)]
+    pub latitude: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<f64>, nullable, example = -8.67)]
+    pub longitude: Option<Option<f64>>,
+    /// IANA time zone; default the vendor's.
+    #[schema(example = "Europe/Lisbon")]
+    pub timezone: Option<String>,
+    /// ISO 4217.
+    #[schema(example = "EUR")]
+    pub currency: Option<String>,
+    /// `hour` or `day`.
+    #[schema(example = "hour")]
+    pub pricing_unit: Option<String>,
+    /// Minor units per pricing unit.
+    #[schema(example = 4500)]
+    pub unit_price: Option<i64>,
+    /// Hourly items: the most one 24-hour block costs.
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub daily_cap: Option<Option<i64>>,
+    /// Daily items: the most one 7-day block costs.
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub weekly_price: Option<Option<i64>>,
+    /// Identical units (default 1).
+    pub quantity: Option<i64>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub min_duration_minutes: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub max_duration_minutes: Option<Option<i64>>,
+    /// Turnaround after each rental (default 0).
+    pub buffer_minutes: Option<i64>,
+    pub lead_time_minutes: Option<i64>,
+    /// How far ahead bookings may start (default 365).
+    pub max_advance_days: Option<i64>,
+    /// `flexible`, `moderate` (default) or `strict`.
+    pub cancellation_policy: Option<String>,
+    pub is_active: Option<bool>,
+    /// Free-form filterable metadata (a JSON object).
+    #[schema(value_type = Option<Object>)]
+    pub attributes: Option<Value>,
+}
+
+impl From<EquipmentBody> for catalog::ListingInput {
+    fn from(b: EquipmentBody) -> Self {
+        Self {
+            category: b.category,
+            title: b.title,
+            description: b.description,
+            address: b.address,
+            city: b.city,
+            region: b.region,
+            country: b.country,
+            latitude: b.latitude,
+            longitude: b.longitude,
+            timezone: b.timezone,
+            currency: b.currency,
+            cancellation_policy: b.cancellation_policy,
+            lead_time_minutes: b.lead_time_minutes,
+            is_active: b.is_active,
+            attributes: b.attributes,
+            item_code: b.item_code,
+            pricing_unit: b.pricing_unit,
+            unit_price: b.unit_price,
+            daily_cap: b.daily_cap,
+            weekly_price: b.weekly_price,
+            quantity: b.quantity,
+            min_duration_minutes: b.min_duration_minutes,
+            max_duration_minutes: b.max_duration_minutes,
+            buffer_minutes: b.buffer_minutes,
+            max_advance_days: b.max_advance_days,
+            ..Self::default()
+        }
+    }
+}
+
+/// Adventure create (POST) or change (PATCH: any subset; `null` clears optional fields).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdventureBody {
+    /// Category slug (`wine-tour`, `hiking`, `excursion`, …). Required on create.
+    #[schema(example = "wine-tour")]
+    pub category: Option<String>,
+    #[schema(example = "Stellenbosch cellar tour")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub address: Option<Option<String>>,
+    #[schema(example = "Cape Town")]
+    pub city: Option<String>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub region: Option<Option<String>>,
+    #[schema(example = "ZA")]
+    pub country: Option<String>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<f64>, nullable)]
+    pub latitude: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<f64>, nullable)]
+    pub longitude: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub meeting_point: Option<Option<String>>,
+    #[schema(example = "Africa/Johannesburg")]
+    pub timezone: Option<String>,
+    #[schema(example = "ZAR")]
+    pub currency: Option<String>,
+    #[schema(example = 95000)]
+    pub price_per_person: Option<i64>,
+    #[schema(example = 240)]
+    pub duration_minutes: Option<i64>,
+    /// Seats per session.
+    #[schema(example = 12)]
+    pub capacity: Option<i64>,
+    pub min_participants: Option<i64>,
+    pub lead_time_minutes: Option<i64>,
+    pub cancellation_policy: Option<String>,
+    pub is_active: Option<bool>,
+    #[schema(value_type = Option<Object>)]
+    pub attributes: Option<Value>,
+}
+
+impl From<AdventureBody> for catalog::ListingInput {
+    fn from(b: AdventureBody) -> Self {
+        Self {
+            category: b.category,
+            title: b.title,
+            description: b.description,
+            address: b.address,
+            city: b.city,
+            region: b.region,
+            country: b.country,
+            latitude: b.latitude,
+            longitude: b.longitude,
+            timezone: b.timezone,
+            currency: b.currency,
+            cancellation_policy: b.cancellation_policy,
+            lead_time_minutes: b.lead_time_minutes,
+            is_active: b.is_active,
+            attributes: b.attributes,
+            meeting_point: b.meeting_point,
+            price_per_person: b.price_per_person,
+            duration_minutes: b.duration_minutes,
+            capacity: b.capacity,
+            min_participants: b.min_participants,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImageResponse {
+    pub id: String,
+    /// Where the file is served.
+    #[schema(example = "/media/4f9c2d0e8a7b4c1d9e3f5a6b7c8d9e0f.jpg")]
+    pub url: String,
+    #[schema(example = "image/jpeg")]
+    pub content_type: String,
+    pub width: i64,
+    pub height: i64,
+    pub size_bytes: i64,
+    pub is_primary: bool,
+    pub position: i64,
+    pub alt_text: Option<String>,
+}
+
+impl From<catalog::ListingImage> for ImageResponse {
+    fn from(i: catalog::ListingImage) -> Self {
+        Self {
+            id: i.id,
+            url: format!("/media/{}", i.file_name),
+            content_type: i.content_type,
+            width: i.width,
+            height: i.height,
+            size_bytes: i.size_bytes,
+            is_primary: i.is_primary,
+            position: i.position,
+            alt_text: i.alt_text,
+        }
+    }
+}
+
+/// The multipart form of an image upload.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // Documents the form; the handler reads the parts one by one.
+pub struct ImageUploadForm {
+    /// JPEG, PNG or WebP, judged by content; at most `MAX_UPLOAD_BYTES`.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    pub alt_text: Option<String>,
+    /// The first image is primary regardless.
+    pub is_primary: Option<bool>,
+    pub position: Option<i64>,
+}
+
+/// Changes to an image's metadata.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImagePatch {
+    /// `true` makes this image the primary one (and the others not).
+    pub is_primary: Option<bool>,
+    pub position: Option<i64>,
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub alt_text: Option<Option<String>>,
+}
+
+impl From<ImagePatch> for catalog::ImagePatchInput {
+    fn from(p: ImagePatch) -> Self {
+        Self {
+            is_primary: p.is_primary,
+            position: p.position,
+            alt_text: p.alt_text,
+        }
+    }
+}
+
+/// The vendor of a listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VendorRef {
+    pub slug: String,
+    pub business_name: String,
+}
+
+/// Fields every listing has.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingCommon {
+    pub id: String,
+    pub vendor: VendorRef,
+    /// Category slug.
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub address: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub country: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub timezone: String,
+    pub currency: String,
+    pub lead_time_minutes: i64,
+    pub cancellation_policy: String,
+    pub is_active: bool,
+    #[schema(value_type = Object)]
+    pub attributes: Value,
+    /// Primary first, then by position.
+    pub images: Vec<ImageResponse>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListingCommon {
+    fn from_listing(l: &mut catalog::Listing) -> Self {
+        let spec = &l.spec;
+        Self {
+            id: l.id.clone(),
+            vendor: VendorRef {
+                slug: l.vendor.slug.clone(),
+                business_name: l.vendor.business_name.clone(),
+            },
+            category: spec.category.clone(),
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            address: spec.location.address.clone(),
+            city: spec.location.city.clone(),
+            region: spec.location.region.clone(),
+            country: spec.location.country.as_str().to_owned(),
+            latitude: spec.location.coordinates.map(|c| c.0),
+            longitude: spec.location.coordinates.map(|c| c.1),
+            timezone: spec.timezone.name().to_owned(),
+            currency: spec.currency.code().to_owned(),
+            lead_time_minutes: spec.lead_time_minutes,
+            cancellation_policy: spec.cancellation_policy.as_str().to_owned(),
+            is_active: spec.is_active,
+            attributes: Value::Object(spec.attributes.clone()),
+            images: std::mem::take(&mut l.images)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            created_at: l.created_at,
+            updated_at: l.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EquipmentResponse {
+    #[serde(flatten)]
+    pub common: ListingCommon,
+    pub item_code: Option<String>,
+    /// `hour` or `day`.
+    pub pricing_unit: String,
+    pub unit_price: MoneyDto,
+    pub daily_cap: Option<MoneyDto>,
+    pub weekly_price: Option<MoneyDto>,
+    pub quantity: i64,
+    pub min_duration_minutes: Option<i64>,
+    pub max_duration_minutes: Option<i64>,
+    pub buffer_minutes: i64,
+    pub max_advance_days: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdventureResponse {
+    #[serde(flatten)]
+    pub common: ListingCommon,
+    pub meeting_point: Option<String>,
+    pub price_per_person: MoneyDto,
+    pub duration_minutes: i64,
+    pub capacity: i64,
+    pub min_participants: i64,
+}
+
+/// A listing of either kind, as its kind's response.
+pub enum ListingResponse {
+    Equipment(EquipmentResponse),
+    Adventure(AdventureResponse),
+}
+
+impl From<catalog::Listing> for ListingResponse {
+    fn from(mut l: catalog::Listing) -> Self {
+        let common = ListingCommon::from_listing(&mut l);
+        let currency = l.spec.currency;
+        match l.spec.terms {
+            catalog::ListingTerms::Equipment(t) => Self::Equipment(EquipmentResponse {
+                common,
+                item_code: t.item_code,
+                pricing_unit: t.pricing_unit.as_str().to_owned(),
+                unit_price: money(l.spec.price, &currency),
+                daily_cap: t.daily_cap.map(|a| money(a, &currency)),
+                weekly_price: t.weekly_price.map(|a| money(a, &currency)),
+                quantity: t.quantity,
+                min_duration_minutes: t.min_duration_minutes,
+                max_duration_minutes: t.max_duration_minutes,
+                buffer_minutes: t.buffer_minutes,
+                max_advance_days: t.max_advance_days,
+            }),
+            catalog::ListingTerms::Adventure(t) => Self::Adventure(AdventureResponse {
+                common,
+                meeting_point: t.meeting_point,
+                price_per_person: money(l.spec.price, &currency),
+                duration_minutes: t.duration_minutes,
+                capacity: t.capacity,
+                min_participants: t.min_participants,
+            }),
+        }
+    }
+}
+
+impl Serialize for ListingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Equipment(e) => e.serialize(serializer),
+            Self::Adventure(a) => a.serialize(serializer),
+        }
+    }
+}
+
+/// Listings of one kind as responses; a listing of the other kind (impossible by query) is
+/// skipped.
+pub trait FromListing: Sized {
+    fn from_listing(listing: catalog::Listing) -> Option<Self>;
+}
+
+impl FromListing for EquipmentResponse {
+    fn from_listing(listing: catalog::Listing) -> Option<Self> {
+        match ListingResponse::from(listing) {
+            ListingResponse::Equipment(e) => Some(e),
+            ListingResponse::Adventure(_) => None,
+        }
+    }
+}
+
+impl FromListing for AdventureResponse {
+    fn from_listing(listing: catalog::Listing) -> Option<Self> {
+        match ListingResponse::from(listing) {
+            ListingResponse::Adventure(a) => Some(a),
+            ListingResponse::Equipment(_) => None,
+        }
+    }
+}
+
+pub fn listings<T: FromListing>(listings: Vec<catalog::Listing>) -> Vec<T> {
+    listings.into_iter().filter_map(T::from_listing).collect()
+}
+
+/// A page of equipment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EquipmentPage {
+    pub items: Vec<EquipmentResponse>,
+    pub page: u32,
+    pub page_size: u32,
+    pub total: u64,
+}
+
+/// A page of adventures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdventurePage {
+    pub items: Vec<AdventureResponse>,
+    pub page: u32,
+    pub page_size: u32,
+    pub total: u64,
+}
+
+impl From<domain_core::Page<catalog::Listing>> for EquipmentPage {
+    fn from(page: domain_core::Page<catalog::Listing>) -> Self {
+        Self {
+            items: listings(page.items),
+            page: page.page,
+            page_size: page.page_size,
+            total: page.total,
+        }
+    }
+}
+
+impl From<domain_core::Page<catalog::Listing>> for AdventurePage {
+    fn from(page: domain_core::Page<catalog::Listing>) -> Self {
+        Self {
+            items: listings(page.items),
+            page: page.page,
+            page_size: page.page_size,
+            total: page.total,
+        }
+    }
+}
+
+/// Browse filters and paging (`page_size` at most 100; larger is 400).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BrowseParams {
+    /// Category slug.
+    pub category: Option<String>,
+    /// Case-insensitive substring of address, city, region or country (code).
+    pub location: Option<String>,
+    /// Inclusive lower bound on the unit price / price per person, minor units.
+    pub min_price: Option<i64>,
+    /// Inclusive upper bound, minor units.
+    pub max_price: Option<i64>,
+    /// Case-insensitive substring of title or description.
+    pub q: Option<String>,
+    /// Vendor slug.
+    pub vendor: Option<String>,
+    /// `newest` (default), `price` or `-price`.
+    pub sort: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    /// 1 to 100, default 20.
+    pub page_size: Option<u32>,
+}
+
+impl From<BrowseParams> for catalog::BrowseQuery {
+    fn from(p: BrowseParams) -> Self {
+        Self {
+            category: p.category,
+            location: p.location,
+            min_price: p.min_price,
+            max_price: p.max_price,
+            q: p.q,
+            vendor: p.vendor,
+            sort: p.sort,
+        }
+    }
+}
+
+/// Paging only.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+/// A vendor's storefront: public profile and active listings (newest 100 of each kind).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StorefrontResponse {
+    #[serde(flatten)]
+    pub vendor: VendorProfileResponse,
+    pub equipment: Vec<EquipmentResponse>,
+    pub adventures: Vec<AdventureResponse>,
+}
+
+impl From<catalog::Storefront> for StorefrontResponse {
+    fn from(s: catalog::Storefront) -> Self {
+        Self {
+            vendor: s.vendor.into(),
+            equipment: listings(s.equipment),
+            adventures: listings(s.adventures),
+        }
+    }
+}
