@@ -43,6 +43,7 @@ pub fn app(
 > {
     let body_limit = state.settings.json_body_limit;
     let media_root = state.settings.media_root.clone();
+    let metrics = state.metrics.clone();
     App::new()
         .app_data(state)
         .app_data(web::PayloadConfig::new(body_limit))
@@ -53,6 +54,7 @@ pub fn app(
             ApiError::bad_request(format!("malformed path: {error}")).into()
         }))
         .wrap(from_fn(request_id_header))
+        .wrap(metrics)
         .wrap(TracingLogger::default())
         .configure(routes::health::routes)
         .configure(routes::api_v1)

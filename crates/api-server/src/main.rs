@@ -120,11 +120,25 @@ fn serve(settings: Settings, pool: DbPool) -> ExitCode {
         Err(error) => return fail(&format!("cannot initialise: {error}")),
     };
     let result = actix_web::rt::System::new().block_on(async move {
+        // Listen for SIGTERM and SIGINT before binding, so a signal that arrives as soon as the
+        // port is open still stops the server gracefully.
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate())?;
+        let interrupt = signal(SignalKind::interrupt())?;
         let server = HttpServer::new(move || app(state.clone()))
             .bind(bind_addr)?
-            // SIGTERM: stop accepting, let requests in flight finish for up to 30 s, exit 0.
+            // On a signal: stop accepting, let requests in flight finish for up to 30 s.
             .shutdown_timeout(30)
+            .disable_signals()
             .run();
+        for mut stream in [term, interrupt] {
+            let handle = server.handle();
+            actix_web::rt::spawn(async move {
+                stream.recv().await;
+                tracing::info!("shutting down: finishing requests in flight (at most 30 s)");
+                handle.stop(true).await;
+            });
+        }
         tracing::info!(
             %bind_addr, database = backend,
             "WaterTrek listening: API under /api/v1, Swagger UI at http://{bind_addr}/swagger-ui/"

@@ -21,6 +21,7 @@ use crate::routes::{auth, catalog, health, me};
     paths(
         health::live,
         health::ready,
+        health::metrics,
         auth::register,
         auth::login,
         auth::refresh,
@@ -102,7 +103,7 @@ use crate::routes::{auth, catalog, health, me};
         (name = "adventures", description = "Adventure listings: browse, manage, images"),
         (name = "catalog", description = "Vendor storefronts"),
         (name = "admin", description = "Administration (role admin)"),
-        (name = "operations", description = "Health checks"),
+        (name = "operations", description = "Health checks and metrics"),
     )
 )]
 pub struct ApiDoc;

@@ -23,6 +23,8 @@ impl Clock for MicrosecondClock {
 }
 
 pub struct AppState {
+    /// Request counts and latencies by route pattern, method and status, served at `/metrics`.
+    pub metrics: actix_web_prom::PrometheusMetrics,
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub accounts: AccountService,
@@ -70,7 +72,12 @@ impl AppState {
             Arc::new(MicrosecondClock),
             settings.max_upload_bytes,
         );
+        let metrics = actix_web_prom::PrometheusMetricsBuilder::new("watertrek")
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+            .map_err(|error| StoreError::unexpected(format!("cannot set up metrics: {error}")))?;
         Ok(Self {
+            metrics,
             catalog,
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),

@@ -8,7 +8,8 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(live))
-        .route("/health/ready", web::get().to(ready));
+        .route("/health/ready", web::get().to(ready))
+        .route("/metrics", web::get().to(metrics));
 }
 
 /// 200 while the process runs.
@@ -31,4 +32,21 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
     Ok(HttpResponse::Ok().json(HealthResponse {
         status: "ok".into(),
     }))
+}
+
+/// Prometheus metrics: request counts and latency histograms by route pattern, method and
+/// status (`watertrek_http_requests_total`, `watertrek_http_requests_duration_seconds`).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 500, description = "The metrics could not be encoded", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let families = state.metrics.registry.gather();
+    let text = prometheus::TextEncoder::new()
+        .encode_to_string(&families)
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(prometheus::TEXT_FORMAT)
+        .body(text))
 }

@@ -59,6 +59,30 @@ async fn a_database_outage_gives_503_problems_not_500s() {
 }
 
 #[actix_web::test]
+async fn metrics_count_requests_by_route_pattern_and_status() {
+    let app = spawn(TestDb::sqlite()).await;
+    app.get("/health/live", None).await;
+    app.get("/api/v1/equipment/some-id", None).await;
+    app.get("/no/such/route", None).await;
+    let reply = app.get("/metrics", None).await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.content_type().starts_with("text/plain"));
+    let text = reply.body.as_str().unwrap();
+    assert!(
+        text.contains(
+            r#"watertrek_http_requests_total{endpoint="/health/live",method="GET",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"endpoint="/api/v1/equipment/{id}",method="GET",status="404""#));
+    assert!(
+        !text.contains("/no/such/route"),
+        "unmatched paths are masked"
+    );
+    assert!(text.contains("watertrek_http_requests_duration_seconds_bucket"));
+}
+
+#[actix_web::test]
 async fn unknown_routes_are_problem_404s() {
     let app = spawn(TestDb::sqlite()).await;
     app.get("/api/v1/does-not-exist", None)
@@ -89,6 +113,7 @@ enum Auth {
 const EXPECTED_OPERATIONS: &[(&str, &str, Auth)] = &[
     ("/health/live", "get", Auth::Public),
     ("/health/ready", "get", Auth::Public),
+    ("/metrics", "get", Auth::Public),
     ("/api/v1/auth/register", "post", Auth::Public),
     ("/api/v1/auth/login", "post", Auth::Public),
     ("/api/v1/auth/refresh", "post", Auth::Public),
