@@ -329,3 +329,14 @@ impl From<domain_catalog::UploadError> for ApiError {
         }
     }
 }
+
+impl From<domain_booking::BookingError> for ApiError {
+    fn from(error: domain_booking::BookingError) -> Self {
+        use domain_booking::BookingError;
+        match error {
+            BookingError::NotFound => ApiError::not_found(),
+            BookingError::Invalid(errors) => ApiError::validation(errors),
+            BookingError::Store(error) => error.into(),
+        }
+    }
+}

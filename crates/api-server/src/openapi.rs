@@ -3,11 +3,12 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::booking_dto;
 use crate::catalog_dto;
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::catalog::{adventures, equipment};
-use crate::routes::{auth, catalog, health, me};
+use crate::routes::{auth, availability, catalog, health, me};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -60,6 +61,15 @@ use crate::routes::{auth, catalog, health, me};
         adventures::update_category,
         adventures::delete_category,
         catalog::storefront,
+        availability::put_availability,
+        availability::get_availability,
+        availability::add_blackout,
+        availability::list_blackouts,
+        availability::delete_blackout,
+        availability::add_sessions,
+        availability::list_sessions,
+        availability::cancel_session,
+        availability::quote,
     ),
     components(schemas(
         Problem,
@@ -94,6 +104,20 @@ use crate::routes::{auth, catalog, health, me};
         catalog_dto::EquipmentPage,
         catalog_dto::AdventurePage,
         catalog_dto::StorefrontResponse,
+        booking_dto::WeeklyRuleDto,
+        booking_dto::AvailabilityRequest,
+        booking_dto::WeeklyHoursResponse,
+        booking_dto::IntervalDto,
+        booking_dto::SlotDto,
+        booking_dto::AvailabilityResponse,
+        booking_dto::BlackoutRequest,
+        booking_dto::BlackoutResponse,
+        booking_dto::SessionsRequest,
+        booking_dto::SessionResponse,
+        booking_dto::QuoteRequest,
+        booking_dto::ReasonDto,
+        booking_dto::LineItemDto,
+        booking_dto::QuoteResponse,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -102,6 +126,7 @@ use crate::routes::{auth, catalog, health, me};
         (name = "equipment", description = "Equipment listings: browse, manage, images"),
         (name = "adventures", description = "Adventure listings: browse, manage, images"),
         (name = "catalog", description = "Vendor storefronts"),
+        (name = "availability", description = "Opening hours, blackouts, sessions, timelines and quotes"),
         (name = "admin", description = "Administration (role admin)"),
         (name = "operations", description = "Health checks and metrics"),
     )

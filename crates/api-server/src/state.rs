@@ -4,9 +4,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use domain_accounts::{AccountPorts, AccountService, LoginThrottle, TokenPolicy};
+use domain_booking::AvailabilityService;
 use domain_catalog::CatalogService;
 use domain_core::{Clock, StoreError};
-use persistence::{DbPool, DieselAccountRepository, DieselCatalogRepository, FsMediaStore};
+use persistence::{
+    DbPool, DieselAccountRepository, DieselAvailabilityRepository, DieselCatalogRepository,
+    FsMediaStore,
+};
 
 use crate::config::Settings;
 use crate::rate_limit::AuthRateLimiter;
@@ -29,6 +33,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub accounts: AccountService,
     pub catalog: CatalogService,
+    pub availability: AvailabilityService,
     pub auth_limiter: AuthRateLimiter,
 }
 
@@ -66,8 +71,14 @@ impl AppState {
                 settings.media_root.display()
             ))
         })?;
+        let catalog_repository = Arc::new(DieselCatalogRepository::new(pool.clone()));
+        let availability = AvailabilityService::new(
+            catalog_repository.clone(),
+            Arc::new(DieselAvailabilityRepository::new(pool.clone())),
+            Arc::new(MicrosecondClock),
+        );
         let catalog = CatalogService::new(
-            Arc::new(DieselCatalogRepository::new(pool.clone())),
+            catalog_repository,
             Arc::new(media),
             Arc::new(MicrosecondClock),
             settings.max_upload_bytes,
@@ -79,6 +90,7 @@ impl AppState {
         Ok(Self {
             metrics,
             catalog,
+            availability,
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),
             pool,

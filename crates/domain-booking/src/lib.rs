@@ -1,3 +1,32 @@
-//! Booking domain: availability, capacity, quotes and the booking lifecycle.
+//! WaterTrek booking rules. Pure functions of their inputs: the current time is always an
+//! argument (`now`), never read from a clock.
 //!
-//! Not built yet: the booking-engine issue fills this crate.
+//! - [`window`]: half-open UTC time windows.
+//! - [`hours`]: weekly opening hours in a listing's IANA time zone, expanded to UTC across DST.
+//! - [`capacity`]: free units over time given bookings, buffers and blackouts.
+//! - [`rules`]: `is_bookable` for equipment and sessions, returning every reason that applies.
+//! - [`quote`]: prices in integer minor units with daily and weekly caps.
+//! - [`lifecycle`]: the booking state machine with its actor rules, holds and payment deadlines.
+//! - [`sessions`]: adventure sessions, one-off or weekly recurrences.
+//! - [`ports`] and [`availability`]: storage the rules need and the use cases over it
+//!   (opening hours, blackouts, sessions, timelines, quotes).
+
+pub mod availability;
+pub mod capacity;
+pub mod hours;
+pub mod lifecycle;
+pub mod ports;
+pub mod quote;
+pub mod rules;
+pub mod sessions;
+pub mod window;
+
+pub use availability::*;
+pub use capacity::*;
+pub use hours::*;
+pub use lifecycle::*;
+pub use ports::*;
+pub use quote::*;
+pub use rules::*;
+pub use sessions::*;
+pub use window::*;

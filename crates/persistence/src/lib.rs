@@ -6,6 +6,7 @@
 //! - `test-support` feature: [`test_support::TestDb`], a fresh database per test.
 
 pub mod accounts;
+pub mod availability;
 pub mod catalog;
 pub mod db;
 mod schema;
@@ -13,5 +14,6 @@ mod schema;
 pub mod test_support;
 
 pub use accounts::DieselAccountRepository;
+pub use availability::DieselAvailabilityRepository;
 pub use catalog::{DieselCatalogRepository, FsMediaStore};
 pub use db::{build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool};

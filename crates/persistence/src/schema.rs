@@ -167,4 +167,88 @@ diesel::allow_tables_to_appear_in_same_query!(
     equipment_terms,
     adventure_terms,
     listing_images,
+    availability_rules,
+    blackouts,
+    sessions,
+    bookings,
+    booking_events,
 );
+
+diesel::table! {
+    availability_rules (id) {
+        id -> Text,
+        listing_id -> Text,
+        weekday -> BigInt,
+        start_time -> Text,
+        end_time -> Text,
+    }
+}
+
+diesel::table! {
+    blackouts (id) {
+        id -> Text,
+        listing_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        units -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        listing_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        capacity -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Text,
+        listing_id -> Text,
+        session_id -> Nullable<Text>,
+        customer_id -> Text,
+        vendor_id -> Text,
+        status -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        occupied_until -> Timestamp,
+        quantity -> BigInt,
+        total_amount -> BigInt,
+        currency -> Text,
+        line_items -> Text,
+        notes -> Nullable<Text>,
+        hold_expires_at -> Timestamp,
+        payment_due_at -> Nullable<Timestamp>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    booking_events (id) {
+        id -> Text,
+        booking_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        actor_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(availability_rules -> listings (listing_id));
+diesel::joinable!(blackouts -> listings (listing_id));
+diesel::joinable!(sessions -> listings (listing_id));
+diesel::joinable!(bookings -> sessions (session_id));
+diesel::joinable!(booking_events -> bookings (booking_id));

@@ -1,6 +1,7 @@
 //! Route modules, one per area. Handlers parse, make one service call, and map the result.
 
 pub mod auth;
+pub mod availability;
 pub mod catalog;
 pub mod health;
 pub mod me;
@@ -13,6 +14,7 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .configure(auth::routes)
             .configure(me::routes)
-            .configure(catalog::routes),
+            .configure(catalog::routes)
+            .configure(availability::routes),
     );
 }

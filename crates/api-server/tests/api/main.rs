@@ -8,6 +8,7 @@
 mod helpers;
 
 mod auth;
+mod availability;
 mod catalog;
 mod cli;
 mod me;

@@ -1,0 +1,351 @@
+//! Request and response bodies of availability, sessions and quotes.
+
+use chrono::{DateTime, Utc};
+use domain_booking as booking;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::catalog_dto::MoneyDto;
+
+/// One weekly opening rule, in the listing's time zone.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeeklyRuleDto {
+    /// 0 = Monday … 6 = Sunday.
+    #[schema(example = 0)]
+    pub weekday: i64,
+    /// Wall-clock `HH:MM`.
+    #[schema(example = "08:00")]
+    pub start: String,
+    /// Wall-clock `HH:MM` after `start`; `24:00` is the end of the day.
+    #[schema(example = "18:00")]
+    pub end: String,
+}
+
+impl From<&booking::WeeklyRule> for WeeklyRuleDto {
+    fn from(rule: &booking::WeeklyRule) -> Self {
+        Self {
+            weekday: i64::from(rule.weekday),
+            start: rule.start_text(),
+            end: rule.end_text(),
+        }
+    }
+}
+
+/// Replaces an item's weekly opening hours. No rules: always open.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRequest {
+    /// IANA time zone of the wall-clock times (also becomes the listing's); default the
+    /// listing's current one.
+    #[schema(example = "Europe/Lisbon")]
+    pub timezone: Option<String>,
+    pub weekly: Vec<WeeklyRuleDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeeklyHoursResponse {
+    pub timezone: String,
+    pub weekly: Vec<WeeklyRuleDto>,
+}
+
+/// A UTC interval.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntervalDto {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotDto {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub available_units: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AvailabilityResponse {
+    pub timezone: String,
+    pub weekly: Vec<WeeklyRuleDto>,
+    /// Opening intervals within the range (the whole range when there are no rules).
+    pub opening_intervals: Vec<IntervalDto>,
+    /// Free units over the range, adjacent equal slots merged.
+    pub timeline: Vec<SlotDto>,
+}
+
+impl From<booking::AvailabilityView> for AvailabilityResponse {
+    fn from(view: booking::AvailabilityView) -> Self {
+        Self {
+            timezone: view.timezone.name().to_owned(),
+            weekly: view.weekly.iter().map(Into::into).collect(),
+            opening_intervals: view
+                .opening
+                .iter()
+                .map(|w| IntervalDto {
+                    start: w.start(),
+                    end: w.end(),
+                })
+                .collect(),
+            timeline: view
+                .timeline
+                .into_iter()
+                .map(|s| SlotDto {
+                    start: s.start,
+                    end: s.end,
+                    available_units: s.available_units,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A time range (RFC 3339); both required.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RangeParams {
+    /// Start (RFC 3339, any offset).
+    pub from: DateTime<Utc>,
+    /// End, after `from`; at most 93 days later.
+    pub to: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlackoutRequest {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Units taken (default: all).
+    pub units: Option<i64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlackoutResponse {
+    pub id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// `null`: every unit.
+    pub units: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<booking::Blackout> for BlackoutResponse {
+    fn from(b: booking::Blackout) -> Self {
+        Self {
+            id: b.id,
+            start: b.window.start(),
+            end: b.window.end(),
+            units: b.units,
+            reason: b.reason,
+            created_at: b.created_at,
+        }
+    }
+}
+
+/// One session (`start`) or a weekly recurrence (`weekdays`, `time`, `from_date`,
+/// `to_date`), with an optional capacity (default the offering's).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsRequest {
+    pub start: Option<DateTime<Utc>>,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekdays: Option<Vec<i64>>,
+    /// Wall-clock `HH:MM` in the offering's time zone.
+    #[schema(example = "10:00")]
+    pub time: Option<String>,
+    /// Date `YYYY-MM-DD`, inclusive.
+    pub from_date: Option<String>,
+    /// Date `YYYY-MM-DD`, inclusive; at most 366 days after `from_date`.
+    pub to_date: Option<String>,
+    pub capacity: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    pub id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub capacity: i64,
+    pub seats_left: i64,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+}
+
+impl From<booking::Session> for SessionResponse {
+    fn from(s: booking::Session) -> Self {
+        Self {
+            seats_left: s.seats_left(),
+            id: s.id,
+            start: s.window.start(),
+            end: s.window.end(),
+            capacity: s.capacity,
+            status: s.status.as_str().to_owned(),
+        }
+    }
+}
+
+/// `{equipment_id, start, end, quantity}` or `{session_id, participants}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    pub equipment_id: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub quantity: Option<i64>,
+    pub session_id: Option<String>,
+    pub participants: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonDto {
+    #[schema(example = "inside_lead_time")]
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LineItemDto {
+    pub description: String,
+    pub quantity: i64,
+    pub unit_amount: MoneyDto,
+    pub amount: MoneyDto,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteResponse {
+    pub bookable: bool,
+    /// Every rule the request breaks now (empty when bookable).
+    pub reasons: Vec<ReasonDto>,
+    pub line_items: Vec<LineItemDto>,
+    pub total: MoneyDto,
+}
+
+impl From<booking::QuoteView> for QuoteResponse {
+    fn from(view: booking::QuoteView) -> Self {
+        let currency = view.quote.total.currency.code().to_owned();
+        let money = |amount| MoneyDto {
+            amount,
+            currency: currency.clone(),
+        };
+        Self {
+            bookable: view.bookable(),
+            reasons: view
+                .reasons
+                .iter()
+                .map(|r| ReasonDto {
+                    code: r.code().to_owned(),
+                    message: r.message(),
+                })
+                .collect(),
+            line_items: view
+                .quote
+                .line_items
+                .iter()
+                .map(|item| LineItemDto {
+                    description: item.description.clone(),
+                    quantity: item.quantity,
+                    unit_amount: money(item.unit_amount),
+                    amount: money(item.amount),
+                })
+                .collect(),
+            total: money(view.quote.total.amount),
+        }
+    }
+}
+
+impl TryFrom<QuoteRequest> for booking::QuoteInput {
+    type Error = domain_core::ValidationErrors;
+
+    fn try_from(r: QuoteRequest) -> Result<Self, Self::Error> {
+        let mut errors = domain_core::ValidationErrors::new();
+        match (r.equipment_id, r.session_id) {
+            (Some(equipment_id), None) => {
+                for (field, present) in [("start", r.start.is_some()), ("end", r.end.is_some())] {
+                    if !present {
+                        errors.add(field, "is required with equipment_id");
+                    }
+                }
+                if r.participants.is_some() {
+                    errors.add("participants", "goes with session_id, not equipment_id");
+                }
+                errors.into_result()?;
+                match (r.start, r.end) {
+                    (Some(start), Some(end)) => Ok(Self::Equipment {
+                        equipment_id,
+                        start,
+                        end,
+                        quantity: r.quantity.unwrap_or(1),
+                    }),
+                    _ => Err(domain_core::ValidationErrors::single(
+                        "start",
+                        "is required",
+                    )),
+                }
+            }
+            (None, Some(session_id)) => {
+                for (field, present) in [
+                    ("start", r.start.is_some()),
+                    ("end", r.end.is_some()),
+                    ("quantity", r.quantity.is_some()),
+                ] {
+                    if present {
+                        errors.add(field, "goes with equipment_id, not session_id");
+                    }
+                }
+                errors.into_result()?;
+                Ok(Self::Session {
+                    session_id,
+                    participants: r.participants.unwrap_or(1),
+                })
+            }
+            _ => Err(domain_core::ValidationErrors::single(
+                "equipment_id",
+                "give exactly one of equipment_id and session_id",
+            )),
+        }
+    }
+}
+
+impl TryFrom<SessionsRequest> for booking::SessionInput {
+    type Error = domain_core::ValidationErrors;
+
+    fn try_from(r: SessionsRequest) -> Result<Self, Self::Error> {
+        let recurring = r.weekdays.is_some()
+            || r.time.is_some()
+            || r.from_date.is_some()
+            || r.to_date.is_some();
+        match (r.start, recurring) {
+            (Some(start), false) => Ok(Self::Single {
+                start,
+                capacity: r.capacity,
+            }),
+            (None, true) => {
+                let mut errors = domain_core::ValidationErrors::new();
+                for (field, present) in [
+                    ("weekdays", r.weekdays.is_some()),
+                    ("time", r.time.is_some()),
+                    ("from_date", r.from_date.is_some()),
+                    ("to_date", r.to_date.is_some()),
+                ] {
+                    if !present {
+                        errors.add(field, "is required for a recurrence");
+                    }
+                }
+                errors.into_result()?;
+                Ok(Self::Recurring {
+                    weekdays: r.weekdays.unwrap_or_default(),
+                    time: r.time.unwrap_or_default(),
+                    from_date: r.from_date.unwrap_or_default(),
+                    to_date: r.to_date.unwrap_or_default(),
+                    capacity: r.capacity,
+                })
+            }
+            _ => Err(domain_core::ValidationErrors::single(
+                "start",
+                "give either start (one session) or weekdays, time, from_date and to_date",
+            )),
+        }
+    }
+}

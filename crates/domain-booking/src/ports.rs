@@ -1,0 +1,152 @@
+//! What the booking rules need from storage.
+
+use chrono::{DateTime, Utc};
+use domain_core::StoreError;
+
+use crate::capacity::Occupancy;
+use crate::hours::WeeklyRule;
+use crate::window::TimeWindow;
+
+/// A period in which some (or all) units of an item are unavailable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blackout {
+    pub id: String,
+    pub listing_id: String,
+    pub window: TimeWindow,
+    /// `None`: every unit.
+    pub units: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBlackout {
+    pub window: TimeWindow,
+    pub units: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStatus {
+    Scheduled,
+    Cancelled,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "scheduled" => Some(Self::Scheduled),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// A scheduled run of an adventure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: String,
+    pub listing_id: String,
+    pub window: TimeWindow,
+    pub capacity: i64,
+    pub status: SessionStatus,
+    /// Participants of blocking bookings, judged at the `now` of the query.
+    pub seats_taken: i64,
+}
+
+impl Session {
+    pub fn seats_left(&self) -> i64 {
+        if self.status == SessionStatus::Cancelled {
+            0
+        } else {
+            (self.capacity - self.seats_taken).max(0)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub window: TimeWindow,
+    pub capacity: i64,
+}
+
+/// Opening hours, blackouts, sessions and the occupancy of items. One transaction per method.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait AvailabilityRepository: Send + Sync {
+    fn weekly_rules(&self, listing_id: &str) -> Result<Vec<WeeklyRule>, StoreError>;
+
+    /// Replaces the listing's weekly rules and sets its time zone, in one transaction.
+    fn replace_weekly_rules(
+        &self,
+        listing_id: &str,
+        timezone: &str,
+        rules: &[WeeklyRule],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    fn add_blackout(
+        &self,
+        listing_id: &str,
+        blackout: &NewBlackout,
+    ) -> Result<Blackout, StoreError>;
+
+    /// Blackouts of the listing, those overlapping `range` when given, by start.
+    // mockall needs the named lifetime of an `Option<&T>` argument.
+    #[allow(clippy::needless_lifetimes)]
+    fn blackouts<'a>(
+        &self,
+        listing_id: &str,
+        range: Option<&'a TimeWindow>,
+    ) -> Result<Vec<Blackout>, StoreError>;
+
+    /// Whether a blackout of the listing with this id existed and was deleted.
+    fn delete_blackout(&self, listing_id: &str, blackout_id: &str) -> Result<bool, StoreError>;
+
+    /// What takes units of the item within `range`: blocking bookings as judged at `now`
+    /// (occupying `[start, end + buffer)`) and blackouts (all `quantity` units when they name
+    /// none).
+    fn occupancy(
+        &self,
+        listing_id: &str,
+        quantity: i64,
+        range: &TimeWindow,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Occupancy>, StoreError>;
+
+    fn add_sessions(
+        &self,
+        listing_id: &str,
+        sessions: &[NewSession],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>, StoreError>;
+
+    /// Sessions of the listing starting within `range`, by start, with seats taken at `now`.
+    fn sessions(
+        &self,
+        listing_id: &str,
+        range: &TimeWindow,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>, StoreError>;
+
+    fn find_session(
+        &self,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError>;
+
+    /// Marks the session cancelled; `None` when the listing has no such session.
+    fn cancel_session(
+        &self,
+        listing_id: &str,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError>;
+}

@@ -1,0 +1,410 @@
+//! [`AvailabilityRepository`] over diesel: opening hours, blackouts, sessions, occupancy.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain_booking::{
+    AvailabilityRepository, Blackout, NewBlackout, NewSession, Occupancy, Session, SessionStatus,
+    TimeWindow, WeeklyRule,
+};
+use domain_core::StoreError;
+
+use crate::db::{checkout, store_error, write_transaction, DbConnection, DbPool};
+use crate::schema::{availability_rules, blackouts, bookings, listings, sessions};
+
+#[derive(Clone)]
+pub struct DieselAvailabilityRepository {
+    pool: DbPool,
+}
+
+impl DieselAvailabilityRepository {
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn corrupt(what: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
+}
+
+fn window(start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<TimeWindow> {
+    TimeWindow::new(start.and_utc(), end.and_utc()).map_err(|_| corrupt("time window"))
+}
+
+/// The SQL condition "this booking holds capacity at `now`" (booking-rules.md): requested with
+/// a live hold, approved before its payment deadline, or confirmed.
+macro_rules! blocking_at {
+    ($now:expr) => {
+        bookings::status
+            .eq("confirmed")
+            .or(bookings::status
+                .eq("requested")
+                .and(bookings::hold_expires_at.gt($now)))
+            .or(bookings::status.eq("approved").and(
+                bookings::payment_due_at
+                    .is_null()
+                    .or(bookings::payment_due_at.gt($now)),
+            ))
+    };
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = blackouts)]
+struct BlackoutRow {
+    id: String,
+    listing_id: String,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    units: Option<i64>,
+    reason: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+impl BlackoutRow {
+    fn into_blackout(self) -> QueryResult<Blackout> {
+        Ok(Blackout {
+            window: window(self.starts_at, self.ends_at)?,
+            id: self.id,
+            listing_id: self.listing_id,
+            units: self.units,
+            reason: self.reason,
+            created_at: self.created_at.and_utc(),
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+struct SessionRow {
+    id: String,
+    listing_id: String,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    capacity: i64,
+    status: String,
+}
+
+/// Participants of blocking bookings per session, for the given sessions.
+fn seats_taken(
+    conn: &mut DbConnection,
+    ids: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<HashMap<String, i64>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Option<String>, i64)> = bookings::table
+        .filter(bookings::session_id.eq_any(ids))
+        .filter(blocking_at!(now))
+        .select((bookings::session_id, bookings::quantity))
+        .load(conn)?;
+    let mut taken = HashMap::new();
+    for (session, quantity) in rows {
+        if let Some(session) = session {
+            *taken.entry(session).or_insert(0) += quantity;
+        }
+    }
+    Ok(taken)
+}
+
+fn into_sessions(
+    conn: &mut DbConnection,
+    rows: Vec<SessionRow>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Session>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let taken = seats_taken(conn, &ids, now)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Session {
+                window: window(row.starts_at, row.ends_at)?,
+                seats_taken: taken.get(&row.id).copied().unwrap_or(0),
+                status: SessionStatus::parse(&row.status)
+                    .ok_or_else(|| corrupt("session status"))?,
+                id: row.id,
+                listing_id: row.listing_id,
+                capacity: row.capacity,
+            })
+        })
+        .collect()
+}
+
+impl AvailabilityRepository for DieselAvailabilityRepository {
+    fn weekly_rules(&self, listing_id: &str) -> Result<Vec<WeeklyRule>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let rows: Vec<(i64, String, String)> = availability_rules::table
+            .filter(availability_rules::listing_id.eq(listing_id))
+            .order((availability_rules::weekday, availability_rules::start_time))
+            .select((
+                availability_rules::weekday,
+                availability_rules::start_time,
+                availability_rules::end_time,
+            ))
+            .load(&mut *conn)
+            .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(weekday, start, end)| {
+                WeeklyRule::parse(weekday, &start, &end).map_err(StoreError::unexpected)
+            })
+            .collect()
+    }
+
+    fn replace_weekly_rules(
+        &self,
+        listing_id: &str,
+        timezone: &str,
+        rules: &[WeeklyRule],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        write_transaction(&mut conn, |conn| {
+            diesel::delete(
+                availability_rules::table.filter(availability_rules::listing_id.eq(listing_id)),
+            )
+            .execute(conn)?;
+            for rule in rules {
+                diesel::insert_into(availability_rules::table)
+                    .values((
+                        availability_rules::id.eq(new_id()),
+                        availability_rules::listing_id.eq(listing_id),
+                        availability_rules::weekday.eq(i64::from(rule.weekday)),
+                        availability_rules::start_time.eq(rule.start_text()),
+                        availability_rules::end_time.eq(rule.end_text()),
+                    ))
+                    .execute(conn)?;
+            }
+            diesel::update(listings::table.find(listing_id))
+                .set((
+                    listings::timezone.eq(timezone),
+                    listings::updated_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)
+        })
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    fn add_blackout(
+        &self,
+        listing_id: &str,
+        blackout: &NewBlackout,
+    ) -> Result<Blackout, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let id = new_id();
+        diesel::insert_into(blackouts::table)
+            .values((
+                blackouts::id.eq(&id),
+                blackouts::listing_id.eq(listing_id),
+                blackouts::starts_at.eq(blackout.window.start().naive_utc()),
+                blackouts::ends_at.eq(blackout.window.end().naive_utc()),
+                blackouts::units.eq(blackout.units),
+                blackouts::reason.eq(blackout.reason.as_deref()),
+                blackouts::created_at.eq(blackout.created_at.naive_utc()),
+            ))
+            .execute(&mut *conn)
+            .map_err(store_error)?;
+        Ok(Blackout {
+            id,
+            listing_id: listing_id.to_owned(),
+            window: blackout.window,
+            units: blackout.units,
+            reason: blackout.reason.clone(),
+            created_at: blackout.created_at,
+        })
+    }
+
+    #[allow(clippy::needless_lifetimes)]
+    fn blackouts<'a>(
+        &self,
+        listing_id: &str,
+        range: Option<&'a TimeWindow>,
+    ) -> Result<Vec<Blackout>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let mut query = blackouts::table
+            .filter(blackouts::listing_id.eq(listing_id))
+            .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+        if let Some(range) = range {
+            query = query
+                .filter(blackouts::starts_at.lt(range.end().naive_utc()))
+                .filter(blackouts::ends_at.gt(range.start().naive_utc()));
+        }
+        query
+            .order((blackouts::starts_at, blackouts::id))
+            .select(BlackoutRow::as_select())
+            .load(&mut *conn)
+            .and_then(|rows| rows.into_iter().map(BlackoutRow::into_blackout).collect())
+            .map_err(store_error)
+    }
+
+    fn delete_blackout(&self, listing_id: &str, blackout_id: &str) -> Result<bool, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let deleted = diesel::delete(
+            blackouts::table
+                .filter(blackouts::listing_id.eq(listing_id))
+                .filter(blackouts::id.eq(blackout_id)),
+        )
+        .execute(&mut *conn)
+        .map_err(store_error)?;
+        Ok(deleted > 0)
+    }
+
+    fn occupancy(
+        &self,
+        listing_id: &str,
+        quantity: i64,
+        range: &TimeWindow,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Occupancy>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        occupancy(&mut conn, listing_id, quantity, range, now.naive_utc()).map_err(store_error)
+    }
+
+    fn add_sessions(
+        &self,
+        listing_id: &str,
+        new_sessions: &[NewSession],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let at = now.naive_utc();
+        write_transaction(&mut conn, |conn| {
+            let mut created = Vec::with_capacity(new_sessions.len());
+            for session in new_sessions {
+                let id = new_id();
+                diesel::insert_into(sessions::table)
+                    .values((
+                        sessions::id.eq(&id),
+                        sessions::listing_id.eq(listing_id),
+                        sessions::starts_at.eq(session.window.start().naive_utc()),
+                        sessions::ends_at.eq(session.window.end().naive_utc()),
+                        sessions::capacity.eq(session.capacity),
+                        sessions::status.eq(SessionStatus::Scheduled.as_str()),
+                        sessions::created_at.eq(at),
+                        sessions::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                created.push(Session {
+                    id,
+                    listing_id: listing_id.to_owned(),
+                    window: session.window,
+                    capacity: session.capacity,
+                    status: SessionStatus::Scheduled,
+                    seats_taken: 0,
+                });
+            }
+            Ok(created)
+        })
+        .map_err(store_error)
+    }
+
+    fn sessions(
+        &self,
+        listing_id: &str,
+        range: &TimeWindow,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let conn = &mut *conn;
+        let rows: Vec<SessionRow> = sessions::table
+            .filter(sessions::listing_id.eq(listing_id))
+            .filter(sessions::starts_at.ge(range.start().naive_utc()))
+            .filter(sessions::starts_at.lt(range.end().naive_utc()))
+            .order((sessions::starts_at, sessions::id))
+            .select(SessionRow::as_select())
+            .load(conn)
+            .map_err(store_error)?;
+        into_sessions(conn, rows, now.naive_utc()).map_err(store_error)
+    }
+
+    fn find_session(
+        &self,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let conn = &mut *conn;
+        let rows: Vec<SessionRow> = sessions::table
+            .filter(sessions::id.eq(session_id))
+            .select(SessionRow::as_select())
+            .load(conn)
+            .map_err(store_error)?;
+        Ok(into_sessions(conn, rows, now.naive_utc())
+            .map_err(store_error)?
+            .pop())
+    }
+
+    fn cancel_session(
+        &self,
+        listing_id: &str,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        let at = now.naive_utc();
+        write_transaction(&mut conn, |conn| {
+            let target = sessions::table
+                .filter(sessions::listing_id.eq(listing_id))
+                .filter(sessions::id.eq(session_id));
+            let changed = diesel::update(target)
+                .set((
+                    sessions::status.eq(SessionStatus::Cancelled.as_str()),
+                    sessions::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            if changed == 0 {
+                return Ok(None);
+            }
+            let rows: Vec<SessionRow> = target.select(SessionRow::as_select()).load(conn)?;
+            Ok(into_sessions(conn, rows, at)?.pop())
+        })
+        .map_err(store_error)
+    }
+}
+
+/// Blocking bookings and blackouts of the listing overlapping `range`, as occupancies.
+pub(crate) fn occupancy(
+    conn: &mut DbConnection,
+    listing_id: &str,
+    quantity: i64,
+    range: &TimeWindow,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Occupancy>> {
+    let (from, to) = (range.start().naive_utc(), range.end().naive_utc());
+    let booked: Vec<(NaiveDateTime, NaiveDateTime, i64)> = bookings::table
+        .filter(bookings::listing_id.eq(listing_id))
+        .filter(bookings::session_id.is_null())
+        .filter(bookings::starts_at.lt(to))
+        .filter(bookings::occupied_until.gt(from))
+        .filter(blocking_at!(now))
+        .select((
+            bookings::starts_at,
+            bookings::occupied_until,
+            bookings::quantity,
+        ))
+        .load(conn)?;
+    let blocked: Vec<(NaiveDateTime, NaiveDateTime, Option<i64>)> = blackouts::table
+        .filter(blackouts::listing_id.eq(listing_id))
+        .filter(blackouts::starts_at.lt(to))
+        .filter(blackouts::ends_at.gt(from))
+        .select((blackouts::starts_at, blackouts::ends_at, blackouts::units))
+        .load(conn)?;
+    let mut occupied = Vec::with_capacity(booked.len() + blocked.len());
+    for (start, end, units) in booked {
+        occupied.push(Occupancy {
+            window: window(start, end)?,
+            units,
+        });
+    }
+    for (start, end, units) in blocked {
+        occupied.push(Occupancy {
+            window: window(start, end)?,
+            units: units.unwrap_or(quantity),
+        });
+    }
+    Ok(occupied)
+}
