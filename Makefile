@@ -1,7 +1,7 @@
 # WaterTrek developer commands. `make run` and `make test` are all a newcomer needs.
 CARGO ?= cargo
 
-.PHONY: run seed test lint fmt fmt-check clippy migrate openapi openapi-check build
+.PHONY: run seed bench test lint fmt fmt-check clippy migrate openapi openapi-check build
 
 ## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db), the demo data set loaded
 ## (idempotent) and Swagger UI at /swagger-ui/.
@@ -44,3 +44,7 @@ openapi-check:
 	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 	$(CARGO) run -q -p api-server -- openapi > target/openapi.json
 	python3 -m openapi_spec_validator target/openapi.json
+
+## Criterion benchmarks of the booking rules' hot paths (timeline, is_bookable, DST expansion).
+bench:
+	$(CARGO) bench -p domain-booking
