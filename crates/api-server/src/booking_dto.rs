@@ -349,3 +349,176 @@ impl TryFrom<SessionsRequest> for booking::SessionInput {
         }
     }
 }
+
+/// A booking request: the body of a quote plus optional notes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookingRequest {
+    pub equipment_id: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// Units (equipment), default 1.
+    pub quantity: Option<i64>,
+    pub session_id: Option<String>,
+    /// Seats (sessions), default 1.
+    pub participants: Option<i64>,
+    /// For the vendor, at most 1000 characters.
+    pub notes: Option<String>,
+}
+
+impl BookingRequest {
+    pub fn split(self) -> (QuoteRequest, Option<String>) {
+        (
+            QuoteRequest {
+                equipment_id: self.equipment_id,
+                start: self.start,
+                end: self.end,
+                quantity: self.quantity,
+                session_id: self.session_id,
+                participants: self.participants,
+            },
+            self.notes,
+        )
+    }
+}
+
+/// A booking with the price snapshot taken when it was requested.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingResponse {
+    pub id: String,
+    /// `requested`, `approved`, `confirmed`, `declined`, `cancelled` or `expired`.
+    #[schema(example = "requested")]
+    pub status: String,
+    /// `equipment` or `adventure`.
+    pub kind: String,
+    pub listing_id: String,
+    pub listing_title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equipment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants: Option<i64>,
+    pub total: MoneyDto,
+    pub line_items: Vec<LineItemDto>,
+    pub notes: Option<String>,
+    pub customer_id: String,
+    pub vendor_id: String,
+    /// Until when a `requested` booking holds its capacity.
+    pub hold_expires_at: DateTime<Utc>,
+    /// Until when an `approved` booking must be paid.
+    pub payment_due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<booking::BookingRecord> for BookingResponse {
+    fn from(b: booking::BookingRecord) -> Self {
+        let currency = b.total.currency.code().to_owned();
+        let money = |amount| MoneyDto {
+            amount,
+            currency: currency.clone(),
+        };
+        let is_session = b.session_id.is_some();
+        Self {
+            status: b.status.as_str().to_owned(),
+            kind: b.listing_kind.as_str().to_owned(),
+            equipment_id: (!is_session).then(|| b.listing_id.clone()),
+            quantity: (!is_session).then_some(b.quantity),
+            participants: is_session.then_some(b.quantity),
+            start: b.window.start(),
+            end: b.window.end(),
+            total: money(b.total.amount),
+            line_items: b
+                .line_items
+                .iter()
+                .map(|item| LineItemDto {
+                    description: item.description.clone(),
+                    quantity: item.quantity,
+                    unit_amount: money(item.unit_amount),
+                    amount: money(item.amount),
+                })
+                .collect(),
+            id: b.id,
+            listing_id: b.listing_id,
+            listing_title: b.listing_title,
+            session_id: b.session_id,
+            notes: b.notes,
+            customer_id: b.customer_id.0,
+            vendor_id: b.vendor_id.0,
+            hold_expires_at: b.hold_expires_at,
+            payment_due_at: b.payment_due_at,
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingPage {
+    pub items: Vec<BookingResponse>,
+    pub page: u32,
+    pub page_size: u32,
+    pub total: u64,
+}
+
+impl From<domain_core::Page<booking::BookingRecord>> for BookingPage {
+    fn from(page: domain_core::Page<booking::BookingRecord>) -> Self {
+        Self {
+            items: page.items.into_iter().map(Into::into).collect(),
+            page: page.page,
+            page_size: page.page_size,
+            total: page.total,
+        }
+    }
+}
+
+/// Booking list filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BookingListParams {
+    /// A status (`requested`, `approved`, …).
+    pub status: Option<String>,
+    /// Bookings overlapping `[from, to)` (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// A listing id.
+    pub listing: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+/// The optional body of approve, decline, cancel and confirm.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// Required when a vendor or an admin cancels.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingEventResponse {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// `customer`, `vendor`, `admin` or `system`.
+    pub actor: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<booking::BookingEvent> for BookingEventResponse {
+    fn from(e: booking::BookingEvent) -> Self {
+        Self {
+            from_status: e.from.map(|s| s.as_str().to_owned()),
+            to_status: e.to.as_str().to_owned(),
+            actor: e.actor.as_str().to_owned(),
+            reason: e.reason,
+            at: e.at,
+        }
+    }
+}

@@ -65,6 +65,14 @@ pub struct Settings {
     pub media_root: std::path::PathBuf,
     /// Largest accepted image upload, in bytes.
     pub max_upload_bytes: usize,
+    /// How long a booking request holds its capacity before it lapses.
+    pub booking_hold_minutes: i64,
+    /// How long an approved booking may wait for payment.
+    pub payment_window_minutes: i64,
+    /// Live holds one customer may have at once.
+    pub max_active_holds_per_customer: i64,
+    /// Booking requests per minute per user.
+    pub booking_rate_limit: u32,
 }
 
 /// A bad setting: which variable and what is wrong with it.
@@ -152,6 +160,16 @@ impl Settings {
             media_root: get("MEDIA_ROOT")
                 .map_or_else(|| "./data/media".into(), |root| root.trim().into()),
             max_upload_bytes: number(&get, "MAX_UPLOAD_BYTES", 5 << 20, 1024, 100 << 20)?,
+            booking_hold_minutes: number(&get, "BOOKING_HOLD_MINUTES", 1440, 1, 43_200)?,
+            payment_window_minutes: number(&get, "PAYMENT_WINDOW_MINUTES", 1440, 1, 43_200)?,
+            max_active_holds_per_customer: number(
+                &get,
+                "MAX_ACTIVE_HOLDS_PER_CUSTOMER",
+                5,
+                1,
+                1_000,
+            )?,
+            booking_rate_limit: number(&get, "BOOKING_RATE_LIMIT", 30, 1, 100_000)?,
         })
     }
 }
@@ -218,6 +236,14 @@ mod tests {
         assert_eq!(s.log_format, LogFormat::Pretty);
         assert_eq!(s.media_root, std::path::PathBuf::from("./data/media"));
         assert_eq!(s.max_upload_bytes, 5 * 1024 * 1024);
+        assert_eq!(
+            (s.booking_hold_minutes, s.payment_window_minutes),
+            (1440, 1440)
+        );
+        assert_eq!(
+            (s.max_active_holds_per_customer, s.booking_rate_limit),
+            (5, 30)
+        );
     }
 
     #[test]
@@ -244,6 +270,10 @@ mod tests {
             ("LOGIN_MAX_FAILURES", "0"),
             ("AUTO_MIGRATE", "maybe"),
             ("MAX_UPLOAD_BYTES", "5MB"),
+            ("BOOKING_HOLD_MINUTES", "0"),
+            ("PAYMENT_WINDOW_MINUTES", "day"),
+            ("MAX_ACTIVE_HOLDS_PER_CUSTOMER", "0"),
+            ("BOOKING_RATE_LIMIT", "-3"),
             ("DATABASE_URL", "mysql://x/y"),
         ] {
             let error = settings(&[(name, value)]).unwrap_err();

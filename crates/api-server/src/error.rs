@@ -340,3 +340,70 @@ impl From<domain_booking::BookingError> for ApiError {
         }
     }
 }
+
+impl From<domain_booking::RequestError> for ApiError {
+    fn from(error: domain_booking::RequestError) -> Self {
+        use domain_booking::RequestError;
+        let reasons = |reasons: &[domain_booking::Reason]| {
+            let mut errors = ValidationErrors::new();
+            for reason in reasons {
+                errors.add(
+                    "reasons",
+                    format!("{}: {}", reason.code(), reason.message()),
+                );
+            }
+            errors
+        };
+        match error {
+            RequestError::Forbidden => ApiError::forbidden("only customers request bookings"),
+            RequestError::NotFound => ApiError::not_found(),
+            RequestError::Invalid(errors) => ApiError::validation(errors),
+            RequestError::RuleViolations(list) => ApiError {
+                errors: Some(reasons(&list)),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "booking_rules_violated",
+                    "the request breaks booking rules",
+                )
+            },
+            RequestError::NoCapacity(list) => ApiError {
+                errors: Some(reasons(&list)),
+                ..ApiError::conflict("slot_taken", "not enough free units or seats at that time")
+            },
+            RequestError::TooManyHolds => ApiError::conflict(
+                "too_many_active_holds",
+                "you have the maximum number of pending booking requests",
+            ),
+            RequestError::KeyConflict => ApiError::validation(ValidationErrors::single(
+                "Idempotency-Key",
+                "was used before for a different request",
+            )),
+            RequestError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<domain_booking::ActionError> for ApiError {
+    fn from(error: domain_booking::ActionError) -> Self {
+        use domain_booking::ActionError;
+        match error {
+            ActionError::NotFound => ApiError::not_found(),
+            ActionError::Forbidden => {
+                ApiError::forbidden("your role may not do this to the booking")
+            }
+            ActionError::Illegal(status) => ApiError::conflict(
+                "illegal_transition",
+                format!("the booking is {status}; that change is not possible"),
+            ),
+            ActionError::Lapsed => {
+                ApiError::conflict("hold_lapsed", "the hold or the payment deadline has passed")
+            }
+            ActionError::NoCapacity => ApiError::conflict(
+                "slot_taken",
+                "the capacity for this booking is no longer there",
+            ),
+            ActionError::Invalid(errors) => ApiError::validation(errors),
+            ActionError::Store(error) => error.into(),
+        }
+    }
+}

@@ -61,6 +61,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// Like [`ApiJson`], but an empty body is `T::default()` (for actions whose body is optional).
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared_empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() == "0");
+        let has_type = req.headers().contains_key(header::CONTENT_TYPE);
+        if declared_empty || !has_type {
+            let body = web::Bytes::from_request(req, payload);
+            return Box::pin(async move {
+                let bytes = body.await.map_err(|error| {
+                    ApiError::bad_request(format!("cannot read the body: {error}"))
+                })?;
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    Ok(OptionalJson(T::default()))
+                } else {
+                    Err(ApiError::new(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_media_type",
+                        "the request body must be JSON (Content-Type: application/json)",
+                    ))
+                }
+            });
+        }
+        let json = ApiJson::<T>::from_request(req, payload);
+        Box::pin(async move { json.await.map(|ApiJson(value)| OptionalJson(value)) })
+    }
+}
+
 /// Parses `bytes` as `T`, turning serde's errors into 400 (syntax) or 422 (fields).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);

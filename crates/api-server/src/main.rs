@@ -125,12 +125,14 @@ fn serve(settings: Settings, pool: DbPool) -> ExitCode {
         use actix_web::rt::signal::unix::{signal, SignalKind};
         let term = signal(SignalKind::terminate())?;
         let interrupt = signal(SignalKind::interrupt())?;
+        let state_for_sweeper = state.clone();
         let server = HttpServer::new(move || app(state.clone()))
             .bind(bind_addr)?
             // On a signal: stop accepting, let requests in flight finish for up to 30 s.
             .shutdown_timeout(30)
             .disable_signals()
             .run();
+        spawn_expiry_sweeper(state_for_sweeper);
         for mut stream in [term, interrupt] {
             let handle = server.handle();
             actix_web::rt::spawn(async move {
@@ -152,6 +154,29 @@ fn serve(settings: Settings, pool: DbPool) -> ExitCode {
         }
         Err(error) => fail(&format!("cannot serve on {bind_addr}: {error}")),
     }
+}
+
+/// How often each instance marks lapsed holds and payment deadlines `expired`. Capacity does
+/// not wait for it (lapsed bookings stop blocking at once); it makes the status visible.
+const EXPIRY_SWEEP_SECONDS: u64 = 30;
+
+/// Runs the expiry sweep in the background of this instance. Several instances may run it on
+/// one database: each booking is claimed by a conditional update, so it expires once.
+fn spawn_expiry_sweeper(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let mut ticks =
+            actix_web::rt::time::interval(std::time::Duration::from_secs(EXPIRY_SWEEP_SECONDS));
+        loop {
+            ticks.tick().await;
+            let state = state.clone();
+            match web::block(move || state.bookings.expire_lapsed(500)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(expired)) => tracing::info!(expired, "expired lapsed bookings"),
+                Ok(Err(error)) => tracing::warn!(%error, "expiry sweep failed; retrying later"),
+                Err(error) => tracing::warn!(%error, "expiry sweep did not run"),
+            }
+        }
+    });
 }
 
 fn admin_password() -> Result<String, String> {

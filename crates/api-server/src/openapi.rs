@@ -8,7 +8,7 @@ use crate::catalog_dto;
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::catalog::{adventures, equipment};
-use crate::routes::{auth, availability, catalog, health, me};
+use crate::routes::{auth, availability, bookings, catalog, health, me};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,6 +70,14 @@ use crate::routes::{auth, availability, catalog, health, me};
         availability::list_sessions,
         availability::cancel_session,
         availability::quote,
+        bookings::create,
+        bookings::list,
+        bookings::detail,
+        bookings::approve,
+        bookings::decline,
+        bookings::cancel,
+        bookings::confirm,
+        bookings::events,
     ),
     components(schemas(
         Problem,
@@ -118,6 +126,11 @@ use crate::routes::{auth, availability, catalog, health, me};
         booking_dto::ReasonDto,
         booking_dto::LineItemDto,
         booking_dto::QuoteResponse,
+        booking_dto::BookingRequest,
+        booking_dto::BookingResponse,
+        booking_dto::BookingPage,
+        booking_dto::ActionRequest,
+        booking_dto::BookingEventResponse,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -126,6 +139,7 @@ use crate::routes::{auth, availability, catalog, health, me};
         (name = "equipment", description = "Equipment listings: browse, manage, images"),
         (name = "adventures", description = "Adventure listings: browse, manage, images"),
         (name = "catalog", description = "Vendor storefronts"),
+        (name = "bookings", description = "Booking requests, lifecycle and history"),
         (name = "availability", description = "Opening hours, blackouts, sessions, timelines and quotes"),
         (name = "admin", description = "Administration (role admin)"),
         (name = "operations", description = "Health checks and metrics"),

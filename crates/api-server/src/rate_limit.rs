@@ -1,4 +1,5 @@
-//! Per-process rate limits (GCRA, from `governor`) on the authentication endpoints.
+//! Per-process rate limits (GCRA, from `governor`): the authentication endpoints, and
+//! booking requests per user (`BOOKING_RATE_LIMIT`).
 //!
 //! Per client address and per account (e-mail address or user): each key may make
 //! `AUTH_RATE_LIMIT` requests per minute, with bursts up to that many. The per-account
@@ -15,41 +16,55 @@ use crate::error::ApiError;
 /// Keys kept before stale ones are swept.
 const SWEEP_AT: usize = 10_000;
 
-pub struct AuthRateLimiter {
-    by_address: DefaultKeyedRateLimiter<String>,
-    by_account: DefaultKeyedRateLimiter<String>,
+/// `limit` requests per minute per key (bursts up to `limit`).
+pub struct KeyedLimiter {
+    limiter: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
+}
+
+impl KeyedLimiter {
+    pub fn per_minute(limit: u32) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN));
+        Self {
+            limiter: RateLimiter::keyed(quota),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Counts one request for `key`; 429 with the seconds to wait when it is over the limit.
+    pub fn check(&self, key: &str) -> Result<(), ApiError> {
+        if self.limiter.len() > SWEEP_AT {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(&key.to_owned())
+            .map_err(|not_until| {
+                ApiError::rate_limited(not_until.wait_time_from(self.clock.now()).as_secs() + 1)
+            })
+    }
+}
+
+pub struct AuthRateLimiter {
+    by_address: KeyedLimiter,
+    by_account: KeyedLimiter,
 }
 
 impl AuthRateLimiter {
     pub fn per_minute(limit: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN));
         Self {
-            by_address: RateLimiter::keyed(quota),
-            by_account: RateLimiter::keyed(quota),
-            clock: DefaultClock::default(),
+            by_address: KeyedLimiter::per_minute(limit),
+            by_account: KeyedLimiter::per_minute(limit),
         }
     }
 
     /// Counts one request from `address` (and for `account`, when known); 429 with the
     /// seconds to wait when either is over its limit.
     pub fn check(&self, address: &str, account: Option<&str>) -> Result<(), ApiError> {
-        for limiter in [&self.by_address, &self.by_account] {
-            if limiter.len() > SWEEP_AT {
-                limiter.retain_recent();
-            }
+        self.by_address.check(address)?;
+        match account {
+            Some(account) => self.by_account.check(&account.trim().to_lowercase()),
+            None => Ok(()),
         }
-        let mut checks = vec![(&self.by_address, address.to_owned())];
-        if let Some(account) = account {
-            checks.push((&self.by_account, account.trim().to_lowercase()));
-        }
-        for (limiter, key) in checks {
-            if let Err(not_until) = limiter.check_key(&key) {
-                let wait = not_until.wait_time_from(self.clock.now());
-                return Err(ApiError::rate_limited(wait.as_secs() + 1));
-            }
-        }
-        Ok(())
     }
 }
 

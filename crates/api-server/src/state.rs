@@ -4,16 +4,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use domain_accounts::{AccountPorts, AccountService, LoginThrottle, TokenPolicy};
-use domain_booking::AvailabilityService;
+use domain_booking::{AvailabilityService, BookingService, BookingSettings};
 use domain_catalog::CatalogService;
 use domain_core::{Clock, StoreError};
 use persistence::{
-    DbPool, DieselAccountRepository, DieselAvailabilityRepository, DieselCatalogRepository,
-    FsMediaStore,
+    DbPool, DieselAccountRepository, DieselAvailabilityRepository, DieselBookingRepository,
+    DieselCatalogRepository, FsMediaStore,
 };
 
 use crate::config::Settings;
-use crate::rate_limit::AuthRateLimiter;
+use crate::rate_limit::{AuthRateLimiter, KeyedLimiter};
 use crate::security::{Argon2Hasher, JwtCodec, RandomRefreshTokens};
 
 /// The system clock at the precision both databases store (microseconds), so a value read
@@ -34,6 +34,8 @@ pub struct AppState {
     pub accounts: AccountService,
     pub catalog: CatalogService,
     pub availability: AvailabilityService,
+    pub bookings: BookingService,
+    pub booking_limiter: KeyedLimiter,
     pub auth_limiter: AuthRateLimiter,
 }
 
@@ -72,10 +74,22 @@ impl AppState {
             ))
         })?;
         let catalog_repository = Arc::new(DieselCatalogRepository::new(pool.clone()));
+        let availability_repository = Arc::new(DieselAvailabilityRepository::new(pool.clone()));
         let availability = AvailabilityService::new(
             catalog_repository.clone(),
-            Arc::new(DieselAvailabilityRepository::new(pool.clone())),
+            availability_repository.clone(),
             Arc::new(MicrosecondClock),
+        );
+        let bookings = BookingService::new(
+            catalog_repository.clone(),
+            availability_repository,
+            Arc::new(DieselBookingRepository::new(pool.clone())),
+            Arc::new(MicrosecondClock),
+            BookingSettings {
+                hold: Duration::minutes(settings.booking_hold_minutes),
+                payment_window: Duration::minutes(settings.payment_window_minutes),
+                max_active_holds: settings.max_active_holds_per_customer,
+            },
         );
         let catalog = CatalogService::new(
             catalog_repository,
@@ -91,6 +105,8 @@ impl AppState {
             metrics,
             catalog,
             availability,
+            bookings,
+            booking_limiter: KeyedLimiter::per_minute(settings.booking_rate_limit),
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),
             pool,

@@ -369,9 +369,20 @@ impl AvailabilityService {
         listing_id: &str,
         session_id: &str,
     ) -> Result<Session, BookingError> {
-        self.managed(principal, ListingKind::Adventure, listing_id)?;
+        let listing = self.managed(principal, ListingKind::Adventure, listing_id)?;
+        let actor = if principal.user_id == listing.vendor.user_id {
+            crate::lifecycle::Actor::Vendor
+        } else {
+            crate::lifecycle::Actor::Admin
+        };
         self.repository
-            .cancel_session(listing_id, session_id, self.clock.now())?
+            .cancel_session(
+                listing_id,
+                session_id,
+                actor,
+                &principal.user_id,
+                self.clock.now(),
+            )?
             .ok_or(BookingError::NotFound)
     }
 

@@ -12,6 +12,7 @@
 //!   (opening hours, blackouts, sessions, timelines, quotes).
 
 pub mod availability;
+pub mod bookings;
 pub mod capacity;
 pub mod hours;
 pub mod lifecycle;
@@ -22,6 +23,7 @@ pub mod sessions;
 pub mod window;
 
 pub use availability::*;
+pub use bookings::*;
 pub use capacity::*;
 pub use hours::*;
 pub use lifecycle::*;

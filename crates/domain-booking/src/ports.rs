@@ -3,8 +3,11 @@
 use chrono::{DateTime, Utc};
 use domain_core::StoreError;
 
+use domain_accounts::UserId;
+
 use crate::capacity::Occupancy;
 use crate::hours::WeeklyRule;
+use crate::lifecycle::Actor;
 use crate::window::TimeWindow;
 
 /// A period in which some (or all) units of an item are unavailable.
@@ -142,11 +145,15 @@ pub trait AvailabilityRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError>;
 
-    /// Marks the session cancelled; `None` when the listing has no such session.
+    /// Marks the session cancelled and cancels its requested, approved and confirmed
+    /// bookings (each with an event by `actor`), in one transaction; `None` when the listing
+    /// has no such session.
     fn cancel_session(
         &self,
         listing_id: &str,
         session_id: &str,
+        actor: Actor,
+        actor_id: &UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError>;
 }

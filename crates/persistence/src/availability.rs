@@ -4,12 +4,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain_accounts::UserId;
 use domain_booking::{
-    AvailabilityRepository, Blackout, NewBlackout, NewSession, Occupancy, Session, SessionStatus,
-    TimeWindow, WeeklyRule,
+    Actor, AvailabilityRepository, Blackout, BookingStatus, NewBlackout, NewSession, Occupancy,
+    Session, SessionStatus, TimeWindow, WeeklyRule,
 };
 use domain_core::StoreError;
 
+use crate::bookings::{insert_event, NewEvent};
 use crate::db::{checkout, store_error, write_transaction, DbConnection, DbPool};
 use crate::schema::{availability_rules, blackouts, bookings, listings, sessions};
 
@@ -38,7 +40,7 @@ fn window(start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<TimeWindow> {
 
 /// The SQL condition "this booking holds capacity at `now`" (booking-rules.md): requested with
 /// a live hold, approved before its payment deadline, or confirmed.
-macro_rules! blocking_at {
+macro_rules! blocking {
     ($now:expr) => {
         bookings::status
             .eq("confirmed")
@@ -52,6 +54,7 @@ macro_rules! blocking_at {
             ))
     };
 }
+pub(crate) use blocking;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = blackouts)]
@@ -100,7 +103,7 @@ fn seats_taken(
     }
     let rows: Vec<(Option<String>, i64)> = bookings::table
         .filter(bookings::session_id.eq_any(ids))
-        .filter(blocking_at!(now))
+        .filter(blocking!(now))
         .select((bookings::session_id, bookings::quantity))
         .load(conn)?;
     let mut taken = HashMap::new();
@@ -261,7 +264,15 @@ impl AvailabilityRepository for DieselAvailabilityRepository {
         now: DateTime<Utc>,
     ) -> Result<Vec<Occupancy>, StoreError> {
         let mut conn = checkout(&self.pool)?;
-        occupancy(&mut conn, listing_id, quantity, range, now.naive_utc()).map_err(store_error)
+        occupancy(
+            &mut conn,
+            listing_id,
+            quantity,
+            range,
+            now.naive_utc(),
+            None,
+        )
+        .map_err(store_error)
     }
 
     fn add_sessions(
@@ -342,6 +353,8 @@ impl AvailabilityRepository for DieselAvailabilityRepository {
         &self,
         listing_id: &str,
         session_id: &str,
+        actor: Actor,
+        actor_id: &UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError> {
         let mut conn = checkout(&self.pool)?;
@@ -359,6 +372,32 @@ impl AvailabilityRepository for DieselAvailabilityRepository {
             if changed == 0 {
                 return Ok(None);
             }
+            // Its live bookings are cancelled with it, each with its event.
+            let live: Vec<(String, String)> = bookings::table
+                .filter(bookings::session_id.eq(session_id))
+                .filter(bookings::status.eq_any(["requested", "approved", "confirmed"]))
+                .select((bookings::id, bookings::status))
+                .load(conn)?;
+            for (booking_id, status) in live {
+                diesel::update(bookings::table.find(&booking_id))
+                    .set((
+                        bookings::status.eq(BookingStatus::Cancelled.as_str()),
+                        bookings::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                insert_event(
+                    conn,
+                    &NewEvent {
+                        booking_id: &booking_id,
+                        from: BookingStatus::parse(&status),
+                        to: BookingStatus::Cancelled,
+                        actor,
+                        actor_id: Some(actor_id),
+                        reason: Some("the session was cancelled"),
+                        at,
+                    },
+                )?;
+            }
             let rows: Vec<SessionRow> = target.select(SessionRow::as_select()).load(conn)?;
             Ok(into_sessions(conn, rows, at)?.pop())
         })
@@ -373,14 +412,20 @@ pub(crate) fn occupancy(
     quantity: i64,
     range: &TimeWindow,
     now: NaiveDateTime,
+    exclude: Option<&str>,
 ) -> QueryResult<Vec<Occupancy>> {
     let (from, to) = (range.start().naive_utc(), range.end().naive_utc());
-    let booked: Vec<(NaiveDateTime, NaiveDateTime, i64)> = bookings::table
+    let mut booked = bookings::table
         .filter(bookings::listing_id.eq(listing_id))
+        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    if let Some(exclude) = exclude {
+        booked = booked.filter(bookings::id.ne(exclude.to_owned()));
+    }
+    let booked: Vec<(NaiveDateTime, NaiveDateTime, i64)> = booked
         .filter(bookings::session_id.is_null())
         .filter(bookings::starts_at.lt(to))
         .filter(bookings::occupied_until.gt(from))
-        .filter(blocking_at!(now))
+        .filter(blocking!(now))
         .select((
             bookings::starts_at,
             bookings::occupied_until,

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod availability;
+pub mod bookings;
 pub mod catalog;
 pub mod db;
 mod schema;
@@ -15,5 +16,6 @@ pub mod test_support;
 
 pub use accounts::DieselAccountRepository;
 pub use availability::DieselAvailabilityRepository;
+pub use bookings::DieselBookingRepository;
 pub use catalog::{DieselCatalogRepository, FsMediaStore};
 pub use db::{build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool};

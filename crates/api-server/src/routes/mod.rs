@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod availability;
+pub mod bookings;
 pub mod catalog;
 pub mod health;
 pub mod me;
@@ -15,6 +16,7 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
             .configure(auth::routes)
             .configure(me::routes)
             .configure(catalog::routes)
-            .configure(availability::routes),
+            .configure(availability::routes)
+            .configure(bookings::routes),
     );
 }

@@ -61,6 +61,8 @@ pub struct TestApp<S> {
     pub db: TestDb,
     /// MEDIA_ROOT of this app.
     pub media: tempfile::TempDir,
+    /// The app's services, for what has no HTTP endpoint (the expiry sweep).
+    pub state: web::Data<AppState>,
 }
 
 /// The application over `db` with `settings`.
@@ -73,8 +75,13 @@ pub async fn spawn_with(
     let media = tempfile::tempdir().unwrap();
     settings.media_root = media.path().to_owned();
     let state = web::Data::new(AppState::new(settings, db.pool.clone()).unwrap());
-    let service = test::init_service(api_server::app(state)).await;
-    TestApp { service, db, media }
+    let service = test::init_service(api_server::app(state.clone())).await;
+    TestApp {
+        service,
+        db,
+        media,
+        state,
+    }
 }
 
 pub async fn spawn(

@@ -9,6 +9,7 @@ mod helpers;
 
 mod auth;
 mod availability;
+mod bookings;
 mod catalog;
 mod cli;
 mod me;

@@ -40,11 +40,12 @@ async fn a_database_outage_gives_503_problems_not_500s() {
     let db = TestDb::sqlite();
     let settings = settings(&db);
     let state = web::Data::new(AppState::new(settings, unreachable_pool()).unwrap());
-    let service = actix_web::test::init_service(api_server::app(state)).await;
+    let service = actix_web::test::init_service(api_server::app(state.clone())).await;
     let app = TestApp {
         service,
         db,
         media: tempfile::tempdir().unwrap(),
+        state,
     };
     assert_eq!(app.get("/health/live", None).await.status, 200);
     app.get("/health/ready", None)
@@ -143,6 +144,14 @@ const EXPECTED_OPERATIONS: &[(&str, &str, Auth)] = &[
         Auth::Bearer,
     ),
     ("/api/v1/quotes", "post", Auth::Public),
+    ("/api/v1/bookings", "post", Auth::Bearer),
+    ("/api/v1/bookings", "get", Auth::Bearer),
+    ("/api/v1/bookings/{id}", "get", Auth::Bearer),
+    ("/api/v1/bookings/{id}/approve", "post", Auth::Bearer),
+    ("/api/v1/bookings/{id}/decline", "post", Auth::Bearer),
+    ("/api/v1/bookings/{id}/cancel", "post", Auth::Bearer),
+    ("/api/v1/bookings/{id}/confirm", "post", Auth::Bearer),
+    ("/api/v1/bookings/{id}/events", "get", Auth::Bearer),
     ("/api/v1/equipment/categories", "get", Auth::Public),
     ("/api/v1/equipment", "get", Auth::Public),
     ("/api/v1/equipment", "post", Auth::Bearer),
