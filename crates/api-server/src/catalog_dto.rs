@@ -534,6 +534,14 @@ pub struct BrowseParams {
     pub vendor: Option<String>,
     /// `newest` (default), `price` or `-price`.
     pub sort: Option<String>,
+    /// With `available_to`: equipment with `quantity` units free for the whole window, or
+    /// adventures with a session inside it that has `participants` seats left (RFC 3339).
+    pub available_from: Option<DateTime<Utc>>,
+    pub available_to: Option<DateTime<Utc>>,
+    /// Units wanted in the availability window (equipment), default 1.
+    pub quantity: Option<i64>,
+    /// Seats wanted in the availability window (adventures), default 1.
+    pub participants: Option<i64>,
     /// From 1.
     pub page: Option<u32>,
     /// 1 to 100, default 20.
@@ -550,6 +558,9 @@ impl From<BrowseParams> for catalog::BrowseQuery {
             q: p.q,
             vendor: p.vendor,
             sort: p.sort,
+            available_from: p.available_from,
+            available_to: p.available_to,
+            amount: p.quantity.or(p.participants),
         }
     }
 }

@@ -78,6 +78,19 @@ impl Sort {
     }
 }
 
+/// "Free for this whole window": equipment with `amount` units free over `[from, to)`, or
+/// adventures with a session inside `[from, to)` that has `amount` seats left, judged at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AvailabilityFilter {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub amount: i64,
+    pub now: DateTime<Utc>,
+}
+
+/// The longest availability window a browse may ask about.
+pub const MAX_AVAILABILITY_WINDOW_DAYS: i64 = 366;
+
 /// What the public browse filters on. Text filters are trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BrowseFilter {
@@ -91,6 +104,7 @@ pub struct BrowseFilter {
     /// Vendor slug.
     pub vendor: Option<String>,
     pub sort: Sort,
+    pub available: Option<AvailabilityFilter>,
 }
 
 /// Raw browse query parameters.
@@ -103,11 +117,56 @@ pub struct BrowseQuery {
     pub q: Option<String>,
     pub vendor: Option<String>,
     pub sort: Option<String>,
+    pub available_from: Option<DateTime<Utc>>,
+    pub available_to: Option<DateTime<Utc>>,
+    /// Units (equipment) or seats (adventures) wanted in the window; default 1.
+    pub amount: Option<i64>,
 }
 
 impl BrowseFilter {
-    pub fn parse(query: BrowseQuery) -> Result<Self, domain_core::ValidationErrors> {
+    /// Parses the query; `now` judges which bookings hold capacity for the availability
+    /// filter.
+    pub fn parse(
+        query: BrowseQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Self, domain_core::ValidationErrors> {
         let mut errors = domain_core::ValidationErrors::new();
+        let available = match (query.available_from, query.available_to) {
+            (None, None) => {
+                if query.amount.is_some() {
+                    errors.add("quantity", "goes with available_from and available_to");
+                }
+                None
+            }
+            (Some(from), Some(to)) => {
+                let amount = query.amount.unwrap_or(1);
+                if amount < 1 {
+                    errors.add("quantity", "must be at least 1");
+                }
+                if to <= from {
+                    errors.add("available_to", "must be after available_from");
+                } else if to - from > chrono::Duration::days(MAX_AVAILABILITY_WINDOW_DAYS) {
+                    errors.add(
+                        "available_to",
+                        format!("the window may span at most {MAX_AVAILABILITY_WINDOW_DAYS} days"),
+                    );
+                }
+                Some(AvailabilityFilter {
+                    from,
+                    to,
+                    amount,
+                    now,
+                })
+            }
+            (Some(_), None) => {
+                errors.add("available_to", "is required with available_from");
+                None
+            }
+            (None, Some(_)) => {
+                errors.add("available_from", "is required with available_to");
+                None
+            }
+        };
         let clean = |value: Option<String>| {
             value
                 .map(|v| v.trim().to_lowercase())
@@ -144,6 +203,7 @@ impl BrowseFilter {
             q: clean(query.q),
             vendor: clean(query.vendor),
             sort: sort.unwrap_or_default(),
+            available,
         })
     }
 }
@@ -187,29 +247,78 @@ mod tests {
 
     #[test]
     fn browse_filters_are_normalised_and_checked() {
-        let filter = BrowseFilter::parse(BrowseQuery {
-            q: Some("  Sun  ".into()),
-            location: Some(" ".into()),
-            sort: Some("-price".into()),
-            ..BrowseQuery::default()
-        })
+        let now = chrono::Utc::now();
+        let filter = BrowseFilter::parse(
+            BrowseQuery {
+                q: Some("  Sun  ".into()),
+                location: Some(" ".into()),
+                sort: Some("-price".into()),
+                ..BrowseQuery::default()
+            },
+            now,
+        )
         .unwrap();
         assert_eq!(filter.q.as_deref(), Some("sun"));
         assert_eq!(filter.location, None);
         assert_eq!(filter.sort, Sort::PriceDescending);
 
-        let errors = BrowseFilter::parse(BrowseQuery {
-            min_price: Some(500),
-            max_price: Some(100),
-            sort: Some("cheapest".into()),
-            ..BrowseQuery::default()
-        })
+        let errors = BrowseFilter::parse(
+            BrowseQuery {
+                min_price: Some(500),
+                max_price: Some(100),
+                sort: Some("cheapest".into()),
+                ..BrowseQuery::default()
+            },
+            now,
+        )
         .unwrap_err();
         assert!(errors.get("max_price").is_some() && errors.get("sort").is_some());
-        assert!(BrowseFilter::parse(BrowseQuery {
-            min_price: Some(-1),
-            ..BrowseQuery::default()
-        })
+        assert!(BrowseFilter::parse(
+            BrowseQuery {
+                min_price: Some(-1),
+                ..BrowseQuery::default()
+            },
+            now
+        )
         .is_err());
+    }
+
+    #[test]
+    fn availability_windows_come_in_pairs_and_in_order() {
+        let now = chrono::Utc::now();
+        let later = now + chrono::Duration::hours(2);
+        let parse = |from, to, amount| {
+            BrowseFilter::parse(
+                BrowseQuery {
+                    available_from: from,
+                    available_to: to,
+                    amount,
+                    ..BrowseQuery::default()
+                },
+                now,
+            )
+        };
+        let filter = parse(Some(now), Some(later), None).unwrap();
+        assert_eq!(filter.available.map(|a| a.amount), Some(1));
+        assert!(parse(Some(now), None, None)
+            .unwrap_err()
+            .get("available_to")
+            .is_some());
+        assert!(parse(None, Some(later), None)
+            .unwrap_err()
+            .get("available_from")
+            .is_some());
+        assert!(parse(Some(later), Some(now), None)
+            .unwrap_err()
+            .get("available_to")
+            .is_some());
+        assert!(parse(Some(now), Some(later), Some(0))
+            .unwrap_err()
+            .get("quantity")
+            .is_some());
+        assert!(parse(None, None, Some(2))
+            .unwrap_err()
+            .get("quantity")
+            .is_some());
     }
 }

@@ -299,7 +299,7 @@ impl CatalogService {
         query: BrowseQuery,
         page: PageRequest,
     ) -> Result<Page<Listing>, CatalogError> {
-        let filter = BrowseFilter::parse(query).map_err(CatalogError::Invalid)?;
+        let filter = BrowseFilter::parse(query, self.clock.now()).map_err(CatalogError::Invalid)?;
         Ok(self.repository.browse(kind, &filter, page)?)
     }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
 use domain_accounts::{CountryCode, TimeZone, UserId, VendorProfile};
 use domain_catalog::{
     AddImageError, AdventureTerms, BrowseFilter, CancellationPolicy, CatalogRepository, Category,
@@ -417,9 +418,96 @@ macro_rules! public_listings {
         if let Some(vendor) = &filter.vendor {
             query = query.filter(vendor_profiles::slug.eq(vendor.clone()));
         }
+        if let Some(window) = filter.available {
+            let (from, to, now) = (
+                window.from.naive_utc(),
+                window.to.naive_utc(),
+                window.now.naive_utc(),
+            );
+            query = match $kind {
+                ListingKind::Equipment => query.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(EQUIPMENT_FREE_SQL[0])
+                        .bind::<Timestamp, _>(from)
+                        .sql(EQUIPMENT_FREE_SQL[1])
+                        .bind::<Timestamp, _>(from)
+                        .sql(EQUIPMENT_FREE_SQL[2])
+                        .bind::<Timestamp, _>(to)
+                        .sql(EQUIPMENT_FREE_SQL[3])
+                        .bind::<Timestamp, _>(now)
+                        .sql(EQUIPMENT_FREE_SQL[4])
+                        .bind::<Timestamp, _>(now)
+                        .sql(EQUIPMENT_FREE_SQL[5])
+                        .bind::<Timestamp, _>(from)
+                        .sql(EQUIPMENT_FREE_SQL[6])
+                        .bind::<Timestamp, _>(to)
+                        .sql(EQUIPMENT_FREE_SQL[7])
+                        .bind::<Timestamp, _>(now)
+                        .sql(EQUIPMENT_FREE_SQL[8])
+                        .bind::<Timestamp, _>(now)
+                        .sql(EQUIPMENT_FREE_SQL[9])
+                        .bind::<BigInt, _>(window.amount)
+                        .sql(EQUIPMENT_FREE_SQL[10]),
+                ),
+                ListingKind::Adventure => query.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(SESSION_FREE_SQL[0])
+                        .bind::<Timestamp, _>(from)
+                        .sql(SESSION_FREE_SQL[1])
+                        .bind::<Timestamp, _>(to)
+                        .sql(SESSION_FREE_SQL[2])
+                        .bind::<Timestamp, _>(now)
+                        .sql(SESSION_FREE_SQL[3])
+                        .bind::<Timestamp, _>(now)
+                        .sql(SESSION_FREE_SQL[4])
+                        .bind::<Timestamp, _>(now)
+                        .sql(SESSION_FREE_SQL[5])
+                        .bind::<BigInt, _>(window.amount)
+                        .sql(SESSION_FREE_SQL[6]),
+                ),
+            };
+        }
         query
     }};
 }
+
+/// "At least `amount` units of the item are free at every instant of `[from, to)`", in SQL
+/// both backends run, around the binds `from, from, to, now, now, from?…` in the order used by
+/// `public_listings!`. Free units only change where an occupancy starts, so it is enough to
+/// check `from` and every start of a blocking booking or blackout inside the window.
+const EQUIPMENT_FREE_SQL: [&str; 11] = [
+    "NOT EXISTS (SELECT 1 FROM (SELECT ",
+    " AS p UNION ALL SELECT b.starts_at FROM bookings b WHERE b.listing_id = listings.id \
+     AND b.session_id IS NULL AND b.starts_at > ",
+    " AND b.starts_at < ",
+    " AND (b.status = 'confirmed' OR (b.status = 'requested' AND b.hold_expires_at > ",
+    ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
+    "))) UNION ALL SELECT x.starts_at FROM blackouts x WHERE x.listing_id = listings.id \
+     AND x.starts_at > ",
+    " AND x.starts_at < ",
+    ") pts WHERE COALESCE((SELECT SUM(b2.quantity) FROM bookings b2 \
+     WHERE b2.listing_id = listings.id AND b2.session_id IS NULL AND b2.starts_at <= pts.p \
+     AND b2.occupied_until > pts.p AND (b2.status = 'confirmed' OR (b2.status = 'requested' \
+     AND b2.hold_expires_at > ",
+    ") OR (b2.status = 'approved' AND (b2.payment_due_at IS NULL OR b2.payment_due_at > ",
+    ")))), 0) + COALESCE((SELECT SUM(COALESCE(x2.units, et.quantity)) FROM blackouts x2 \
+     JOIN equipment_terms et ON et.listing_id = x2.listing_id WHERE x2.listing_id = listings.id \
+     AND x2.starts_at <= pts.p AND x2.ends_at > pts.p), 0) > (SELECT et2.quantity - ",
+    " FROM equipment_terms et2 WHERE et2.listing_id = listings.id))",
+];
+
+/// "A scheduled session lying within `[from, to)` has at least `amount` seats left", with the
+/// binds `from, to, now, now, now, amount`.
+const SESSION_FREE_SQL: [&str; 7] = [
+    "EXISTS (SELECT 1 FROM sessions s WHERE s.listing_id = listings.id \
+     AND s.status = 'scheduled' AND s.starts_at >= ",
+    " AND s.ends_at <= ",
+    " AND s.starts_at > ",
+    " AND s.capacity - COALESCE((SELECT SUM(b.quantity) FROM bookings b \
+     WHERE b.session_id = s.id AND (b.status = 'confirmed' OR (b.status = 'requested' \
+     AND b.hold_expires_at > ",
+    ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
+    ")))), 0) >= ",
+    ")",
+];
 
 fn page_of(
     conn: &mut DbConnection,

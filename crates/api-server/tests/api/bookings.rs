@@ -22,6 +22,9 @@ both_backends!(
     fifty_simultaneous_requests_for_the_last_unit_admit_exactly_one,
     random_concurrent_quantities_never_exceed_capacity,
     racing_approvals_never_over_commit,
+    browse_by_availability_window_counts_the_peak_not_the_sum,
+    adventures_are_browsed_by_sessions_with_free_seats,
+    booking_requests_are_rate_limited_per_user,
 );
 
 fn next_monday() -> NaiveDate {
@@ -680,4 +683,193 @@ async fn racing_approvals_never_over_commit(db: TestDb) {
     assert_eq!(a.status, 409, "{}", a.body);
     assert_eq!(b.status, 200, "{}", b.body);
     assert_eq!(app.count("bookings", "status = 'approved'"), 1);
+}
+
+async fn browse_by_availability_window_counts_the_peak_not_the_sum(db: TestDb) {
+    let settings = generous(&db);
+    let app = spawn_with(db, settings).await;
+    let (vendor, id) = app.boat(2).await;
+    let spare = app
+        .send(
+            "POST",
+            "/api/v1/equipment",
+            Some(token(&vendor)),
+            json!({
+                "category": "bike", "title": "Spare", "city": "Lagos", "country": "PT",
+                "currency": "EUR", "pricing_unit": "hour", "unit_price": 100, "quantity": 1
+            }),
+        )
+        .await;
+    let spare_id = spare.body["id"].as_str().unwrap().to_owned();
+    let customer = app.customer("ana@example.com").await;
+    let monday = next_monday();
+    // One unit 9–10 and one unit 10–11: never more than one taken at once.
+    assert_eq!(
+        app.book(&customer, slot(&id, monday, 9, 10, 1))
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        app.book(&customer, slot(&id, monday, 10, 11, 1))
+            .await
+            .status,
+        201
+    );
+    let lapsed = app.book(&customer, slot(&id, monday, 12, 13, 2)).await.body;
+    app.execute(&format!(
+        "UPDATE bookings SET hold_expires_at = '2000-01-01 00:00:00' WHERE id = '{}'",
+        lapsed["id"].as_str().unwrap()
+    ));
+    app.send(
+        "POST",
+        &format!("/api/v1/equipment/{spare_id}/blackouts"),
+        Some(token(&vendor)),
+        json!({"start": iso(at(monday, 9)), "end": iso(at(monday, 10))}),
+    )
+    .await;
+    let ids = |query: String| {
+        let app = &app;
+        async move {
+            let reply = app.get(&format!("/api/v1/equipment?{query}"), None).await;
+            assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+            let mut ids: Vec<String> = reply.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let window = |from: u32, to: u32, quantity: i64| {
+        format!(
+            "available_from={}&available_to={}&quantity={quantity}",
+            iso(at(monday, from)),
+            iso(at(monday, to))
+        )
+        .replace('+', "%2B")
+    };
+    let mut both = vec![id.clone(), spare_id.clone()];
+    both.sort();
+    assert_eq!(
+        ids(window(9, 11, 1)).await,
+        vec![id.clone()],
+        "peak 1 of 2; the spare is blacked out"
+    );
+    assert!(ids(window(9, 11, 2)).await.is_empty());
+    assert_eq!(
+        ids(window(11, 14, 2)).await,
+        vec![id.clone()],
+        "the lapsed hold frees both units"
+    );
+    assert_eq!(ids(window(10, 11, 1)).await, both);
+    assert_eq!(
+        ids(format!("{}&category=bike", window(10, 11, 1))).await,
+        vec![spare_id.clone()]
+    );
+    let bad = app
+        .get(
+            &format!("/api/v1/equipment?available_from={}", iso(at(monday, 9))),
+            None,
+        )
+        .await;
+    bad.assert_problem(422, "validation_failed");
+    assert_eq!(bad.field_errors(), vec!["available_to"]);
+}
+
+async fn adventures_are_browsed_by_sessions_with_free_seats(db: TestDb) {
+    let settings = generous(&db);
+    let app = spawn_with(db, settings).await;
+    let vendor = app.vendor("tours@example.com", "Tours").await;
+    let monday = next_monday();
+    let mut sessions = Vec::new();
+    for title in ["Small", "Large"] {
+        let capacity = if title == "Small" { 2 } else { 10 };
+        let tour = app
+            .send("POST", "/api/v1/adventures", Some(token(&vendor)), json!({
+                "category": "hiking", "title": title, "city": "Berlin", "country": "DE", "currency": "EUR",
+                "price_per_person": 3000, "duration_minutes": 120, "capacity": capacity
+            }))
+            .await;
+        let id = tour.body["id"].as_str().unwrap().to_owned();
+        let created = app
+            .send(
+                "POST",
+                &format!("/api/v1/adventures/{id}/sessions"),
+                Some(token(&vendor)),
+                json!({"start": iso(at(monday, 9))}),
+            )
+            .await;
+        sessions.push(created.body[0]["id"].as_str().unwrap().to_owned());
+    }
+    let customer = app.customer("ana@example.com").await;
+    assert_eq!(
+        app.book(
+            &customer,
+            json!({"session_id": sessions[0], "participants": 2})
+        )
+        .await
+        .status,
+        201
+    );
+    let titles = |query: String| {
+        let app = &app;
+        async move {
+            let reply = app.get(&format!("/api/v1/adventures?{query}"), None).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            reply.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let day = format!(
+        "available_from={}&available_to={}",
+        iso(at(monday, 0)),
+        iso(at(monday, 23))
+    );
+    assert_eq!(titles(day.clone()).await, vec!["Large"]);
+    assert_eq!(
+        titles(format!("{day}&participants=11")).await,
+        Vec::<String>::new()
+    );
+    let morning = format!(
+        "available_from={}&available_to={}",
+        iso(at(monday, 0)),
+        iso(at(monday, 10))
+    );
+    assert!(
+        titles(morning).await.is_empty(),
+        "the session ends after the window"
+    );
+}
+
+async fn booking_requests_are_rate_limited_per_user(db: TestDb) {
+    let mut settings = generous(&db);
+    settings.booking_rate_limit = 2;
+    let app = spawn_with(db, settings).await;
+    let (_, id) = app.boat(5).await;
+    let customer = app.customer("ana@example.com").await;
+    let other = app.customer("bo@example.com").await;
+    let monday = next_monday();
+    for hour in [9, 10] {
+        assert_eq!(
+            app.book(&customer, slot(&id, monday, hour, hour + 1, 1))
+                .await
+                .status,
+            201
+        );
+    }
+    let limited = app.book(&customer, slot(&id, monday, 11, 12, 1)).await;
+    limited.assert_problem(429, "rate_limited");
+    assert!(!limited.header("retry-after").is_empty());
+    assert_eq!(
+        app.book(&other, slot(&id, monday, 11, 12, 1)).await.status,
+        201
+    );
+    assert_eq!(app.count("bookings", "1 = 1"), 3);
 }
