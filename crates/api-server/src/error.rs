@@ -301,6 +301,10 @@ impl From<domain_catalog::CatalogError> for ApiError {
                 "item_code_taken",
                 "you have another item with this item_code",
             ),
+            CatalogError::HasFutureBookings => ApiError::conflict(
+                "listing_has_bookings",
+                "the listing has future bookings; deactivate it (is_active: false) instead",
+            ),
             CatalogError::Store(error) => error.into(),
         }
     }

@@ -17,6 +17,15 @@ pub enum CategoryWriteError {
     Store(#[from] StoreError),
 }
 
+/// What deleting a listing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingDeletion {
+    /// Deleted; these image files are to be removed.
+    Deleted(Vec<String>),
+    /// Live bookings in the future; nothing changed.
+    HasFutureBookings,
+}
+
 /// What deleting a category did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CategoryDeletion {
@@ -94,8 +103,15 @@ pub trait CatalogRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<Listing>, ListingWriteError>;
 
-    /// Deletes the listing and its image records; returns the image file names to remove.
-    fn delete_listing(&self, kind: ListingKind, id: &str) -> Result<Vec<String>, StoreError>;
+    /// In one transaction: refuses with `HasFutureBookings` when a requested, approved or
+    /// confirmed booking of the listing ends after `now`; otherwise deletes the listing with
+    /// its images, sessions and past bookings and returns the image file names to remove.
+    fn delete_listing(
+        &self,
+        kind: ListingKind,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ListingDeletion, StoreError>;
 
     /// Public listings (active, of active vendors) of `kind` matching `filter`, with their
     /// images. MUST run a fixed number of queries whatever the page size.

@@ -11,8 +11,8 @@ use crate::model::{
     BrowseFilter, BrowseQuery, Category, ImageUpdate, Listing, ListingImage, NewImage, Storefront,
 };
 use crate::ports::{
-    AddImageError, CatalogRepository, CategoryDeletion, CategoryWriteError, ListingWriteError,
-    MediaStore,
+    AddImageError, CatalogRepository, CategoryDeletion, CategoryWriteError, ListingDeletion,
+    ListingWriteError, MediaStore,
 };
 
 /// Most images one listing may have.
@@ -34,6 +34,8 @@ pub enum CatalogError {
     CategoryInUse,
     #[error("you have another item with this item_code")]
     ItemCodeTaken,
+    #[error("the listing has future bookings; deactivate it instead")]
+    HasFutureBookings,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -287,10 +289,15 @@ impl CatalogService {
         id: &str,
     ) -> Result<(), CatalogError> {
         self.managed_listing(principal, kind, id)?;
-        for file in self.repository.delete_listing(kind, id)? {
-            self.media.delete(&file);
+        match self.repository.delete_listing(kind, id, self.clock.now())? {
+            ListingDeletion::Deleted(files) => {
+                for file in files {
+                    self.media.delete(&file);
+                }
+                Ok(())
+            }
+            ListingDeletion::HasFutureBookings => Err(CatalogError::HasFutureBookings),
         }
-        Ok(())
     }
 
     pub fn browse(

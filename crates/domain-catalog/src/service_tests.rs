@@ -211,7 +211,12 @@ fn deleting_a_listing_removes_its_files_after_the_records() {
     repository
         .expect_delete_listing()
         .times(1)
-        .returning(|_, _| Ok(vec!["a.png".into(), "b.jpg".into()]));
+        .returning(|_, _, _| {
+            Ok(ListingDeletion::Deleted(vec![
+                "a.png".into(),
+                "b.jpg".into(),
+            ]))
+        });
     let mut media = MockMediaStore::new();
     media.expect_delete().times(2).return_const(());
     let service = service(repository, media);
@@ -266,5 +271,24 @@ fn store_failures_pass_through() {
     assert!(matches!(
         service.categories(ListingKind::Adventure),
         Err(StoreError::Unavailable(_))
+    ));
+}
+
+#[test]
+fn a_listing_with_future_bookings_is_not_deleted_and_keeps_its_files() {
+    let mut repository = owned_by("owner", true);
+    repository
+        .expect_delete_listing()
+        .returning(|_, _, _| Ok(ListingDeletion::HasFutureBookings));
+    let mut media = MockMediaStore::new();
+    media.expect_delete().never();
+    let service = service(repository, media);
+    assert!(matches!(
+        service.delete_listing(
+            &principal("owner", Role::Vendor),
+            ListingKind::Equipment,
+            "l1"
+        ),
+        Err(CatalogError::HasFutureBookings)
     ));
 }

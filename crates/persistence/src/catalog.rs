@@ -9,9 +9,9 @@ use diesel::sql_types::{BigInt, Timestamp};
 use domain_accounts::{CountryCode, TimeZone, UserId, VendorProfile};
 use domain_catalog::{
     AddImageError, AdventureTerms, BrowseFilter, CancellationPolicy, CatalogRepository, Category,
-    CategoryDeletion, CategoryWriteError, EquipmentTerms, ImageUpdate, Listing, ListingImage,
-    ListingKind, ListingSpec, ListingTerms, ListingWriteError, Location, MediaStore, NewImage,
-    PricingUnit, Sort, Storefront, VendorSummary,
+    CategoryDeletion, CategoryWriteError, EquipmentTerms, ImageUpdate, Listing, ListingDeletion,
+    ListingImage, ListingKind, ListingSpec, ListingTerms, ListingWriteError, Location, MediaStore,
+    NewImage, PricingUnit, Sort, Storefront, VendorSummary,
 };
 use domain_core::{Currency, Page, PageRequest, StoreError};
 
@@ -19,7 +19,8 @@ use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
 use crate::schema::{
-    adventure_terms, categories, equipment_terms, listing_images, listings, users, vendor_profiles,
+    adventure_terms, bookings, categories, equipment_terms, listing_images, listings, users,
+    vendor_profiles,
 };
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -788,20 +789,45 @@ impl CatalogRepository for DieselCatalogRepository {
         .map_err(listing_write_error)
     }
 
-    fn delete_listing(&self, kind: ListingKind, id: &str) -> Result<Vec<String>, StoreError> {
+    fn delete_listing(
+        &self,
+        kind: ListingKind,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ListingDeletion, StoreError> {
         let mut conn = checkout(&self.pool)?;
         write_transaction(&mut conn, |conn| {
+            // Lock out concurrent booking requests for this listing while deciding.
+            if let DbConnection::Postgresql(pg) = conn {
+                listings::table
+                    .find(id)
+                    .select(listings::id)
+                    .for_update()
+                    .first::<String>(pg)
+                    .optional()?;
+            }
+            let live: bool = diesel::select(diesel::dsl::exists(
+                bookings::table
+                    .filter(bookings::listing_id.eq(id))
+                    .filter(bookings::status.eq_any(["requested", "approved", "confirmed"]))
+                    .filter(bookings::ends_at.gt(now.naive_utc())),
+            ))
+            .get_result(conn)?;
+            if live {
+                return Ok(ListingDeletion::HasFutureBookings);
+            }
             let files: Vec<String> = listing_images::table
                 .filter(listing_images::listing_id.eq(id))
                 .select(listing_images::file_name)
                 .load(conn)?;
+            diesel::delete(bookings::table.filter(bookings::listing_id.eq(id))).execute(conn)?;
             diesel::delete(
                 listings::table
                     .filter(listings::id.eq(id))
                     .filter(listings::kind.eq(kind.as_str())),
             )
             .execute(conn)?;
-            Ok(files)
+            Ok(ListingDeletion::Deleted(files))
         })
         .map_err(store_error)
     }

@@ -269,13 +269,15 @@ macro_rules! listing_routes {
                 Ok(HttpResponse::Ok().json(listing_json(listing)))
             }
 
-            /// Delete a listing and its images (its vendor or an admin).
+            /// Delete a listing and its images (its vendor or an admin). Refused while it has
+            /// live bookings ending in the future: deactivate it instead.
             #[utoipa::path(operation_id = concat!(stringify!($module), "_delete"), delete, path = $doc_item, tag = $tag, security(("bearer" = [])),
                 params(("id" = String, Path, description = "Listing id")),
                 responses(
                     (status = 204, description = "Deleted"),
                     (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
                     (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "It has future bookings (listing_has_bookings)", body = Problem, content_type = "application/problem+json"),
                 ))]
             pub async fn delete(
                 state: web::Data<AppState>,

@@ -25,6 +25,7 @@ both_backends!(
     browse_by_availability_window_counts_the_peak_not_the_sum,
     adventures_are_browsed_by_sessions_with_free_seats,
     booking_requests_are_rate_limited_per_user,
+    a_listing_with_future_bookings_cannot_be_deleted,
 );
 
 fn next_monday() -> NaiveDate {
@@ -872,4 +873,38 @@ async fn booking_requests_are_rate_limited_per_user(db: TestDb) {
         201
     );
     assert_eq!(app.count("bookings", "1 = 1"), 3);
+}
+
+async fn a_listing_with_future_bookings_cannot_be_deleted(db: TestDb) {
+    let app = spawn(db).await;
+    let (vendor, id) = app.boat(1).await;
+    let customer = app.customer("ana@example.com").await;
+    let booking = app
+        .book(&customer, slot(&id, next_monday(), 9, 10, 1))
+        .await
+        .body;
+    let path = format!("/api/v1/equipment/{id}");
+    app.send("DELETE", &path, Some(token(&vendor)), json!({}))
+        .await
+        .assert_problem(409, "listing_has_bookings");
+    // Deactivating is the way out, and works.
+    let deactivated = app
+        .send(
+            "PATCH",
+            &path,
+            Some(token(&vendor)),
+            json!({"is_active": false}),
+        )
+        .await;
+    assert_eq!(deactivated.body["is_active"], false);
+    app.act(&customer, booking["id"].as_str().unwrap(), "cancel", None)
+        .await;
+    assert_eq!(
+        app.send("DELETE", &path, Some(token(&vendor)), json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(app.count("listings", "1 = 1"), 0);
+    assert_eq!(app.count("bookings", "1 = 1"), 0);
 }
