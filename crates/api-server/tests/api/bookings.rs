@@ -26,6 +26,7 @@ both_backends!(
     adventures_are_browsed_by_sessions_with_free_seats,
     booking_requests_are_rate_limited_per_user,
     a_listing_with_future_bookings_cannot_be_deleted,
+    two_server_instances_on_one_database_never_double_book,
 );
 
 fn next_monday() -> NaiveDate {
@@ -907,4 +908,68 @@ async fn a_listing_with_future_bookings_cannot_be_deleted(db: TestDb) {
     );
     assert_eq!(app.count("listings", "1 = 1"), 0);
     assert_eq!(app.count("bookings", "1 = 1"), 0);
+}
+
+async fn two_server_instances_on_one_database_never_double_book(db: TestDb) {
+    // A second application with its own connection pool stands for a second process.
+    let second_pool = persistence::build_pool(&db.target, 8).unwrap();
+    let second_settings = generous(&db);
+    let settings = generous(&db);
+    let app = spawn_with(db, settings).await;
+    let other_state = actix_web::web::Data::new(
+        api_server::state::AppState::new(second_settings, second_pool).unwrap(),
+    );
+    let other = actix_web::test::init_service(api_server::app(other_state)).await;
+    let (_, id) = app.boat(3).await;
+    let customer = app.customer("ana@example.com").await;
+    let monday = next_monday();
+    let request = |i: usize| {
+        TestRequest::post()
+            .uri("/api/v1/bookings")
+            .insert_header(("authorization", format!("Bearer {}", token(&customer))))
+            .set_json(slot(&id, monday, 9, 11, 1 + (i % 2) as i64))
+            .to_request()
+    };
+    let first_half =
+        (0..20).map(|i| app.book(&customer, slot(&id, monday, 9, 11, 1 + (i % 2) as i64)));
+    let second_half = (0..20).map(|i| actix_web::test::call_service(&other, request(i)));
+    let (mine, theirs) = tokio::join!(
+        futures_util::future::join_all(first_half),
+        futures_util::future::join_all(second_half)
+    );
+    let mut admitted = 0;
+    for reply in &mine {
+        assert!(
+            [201, 409].contains(&reply.status.as_u16()),
+            "{}",
+            reply.body
+        );
+        if reply.status == 201 {
+            admitted += reply.body["quantity"].as_i64().unwrap();
+        }
+    }
+    for response in theirs {
+        let status = response.status().as_u16();
+        assert!([201, 409].contains(&status));
+        if status == 201 {
+            let body: Value = actix_web::test::read_body_json(response).await;
+            admitted += body["quantity"].as_i64().unwrap();
+        }
+    }
+    assert!(
+        (1..=3).contains(&admitted),
+        "{admitted} units admitted for 3"
+    );
+    assert!(app.count("bookings", "status = 'requested'") > 0);
+    #[derive(diesel::QueryableByName)]
+    struct Sum {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel::RunQueryDsl;
+    let stored =
+        diesel::sql_query("SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS n FROM bookings")
+            .get_result::<Sum>(&mut *app.db.pool.get().unwrap())
+            .unwrap();
+    assert_eq!(stored.n, admitted);
 }
