@@ -1,6 +1,6 @@
 //! Opening hours, blackouts, timelines, sessions and quotes.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use persistence::test_support::TestDb;
 use serde_json::{json, Value};
 
@@ -15,23 +15,6 @@ both_backends!(
     sessions_are_scheduled_once_or_weekly_across_dst,
     session_quotes_know_capacity_and_cancellation,
 );
-
-/// A Monday at least a week ahead, at 00:00 UTC.
-fn next_monday() -> NaiveDate {
-    let mut day = (Utc::now() + Duration::days(7)).date_naive();
-    while day.weekday().num_days_from_monday() != 0 {
-        day = day.succ_opt().unwrap();
-    }
-    day
-}
-
-fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(hour, minute, 0).unwrap())
-}
-
-fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 impl<S, B> TestApp<S>
 where
@@ -119,8 +102,8 @@ async fn opening_hours_are_stored_and_expanded_in_the_items_time_zone(db: TestDb
     let monday = next_monday();
     let range = format!(
         "from={}&to={}",
-        iso(at(monday, 0, 0)),
-        iso(at(monday, 0, 0) + Duration::days(7))
+        iso(at(monday, 0)),
+        iso(at(monday, 0) + Duration::days(7))
     );
     let view = app.get(&format!("{path}?{range}"), None).await;
     assert_eq!(view.status, 200, "{}", view.body);
@@ -137,8 +120,8 @@ async fn opening_hours_are_stored_and_expanded_in_the_items_time_zone(db: TestDb
     assert_eq!(
         view.body["timeline"],
         json!([{
-            "start": iso(at(monday, 0, 0)).replace("+00:00", "Z"),
-            "end": iso(at(monday, 0, 0) + Duration::days(7)),
+            "start": iso(at(monday, 0)).replace("+00:00", "Z"),
+            "end": iso(at(monday, 0) + Duration::days(7)),
             "available_units": 2
         }])
     );
@@ -151,8 +134,8 @@ async fn opening_hours_are_stored_and_expanded_in_the_items_time_zone(db: TestDb
     app.get(
         &format!(
             "{path}?from={}&to={}",
-            iso(at(monday, 0, 0)),
-            iso(at(monday, 0, 0))
+            iso(at(monday, 0)),
+            iso(at(monday, 0))
         ),
         None,
     )
@@ -171,7 +154,7 @@ async fn blackouts_take_units_off_the_timeline(db: TestDb) {
     let monday = next_monday();
     let path = format!("/api/v1/equipment/{id}/blackouts");
     let one = app
-        .send("POST", &path, Some(token(&vendor)), json!({"start": iso(at(monday, 10, 0)), "end": iso(at(monday, 12, 0)), "units": 1, "reason": "engine service"}))
+        .send("POST", &path, Some(token(&vendor)), json!({"start": iso(at(monday, 10)), "end": iso(at(monday, 12)), "units": 1, "reason": "engine service"}))
         .await;
     assert_eq!(one.status, 201, "{}", one.body);
     let all = app
@@ -179,7 +162,7 @@ async fn blackouts_take_units_off_the_timeline(db: TestDb) {
             "POST",
             &path,
             Some(token(&vendor)),
-            json!({"start": iso(at(monday, 11, 0)), "end": iso(at(monday, 13, 0))}),
+            json!({"start": iso(at(monday, 11)), "end": iso(at(monday, 13))}),
         )
         .await;
     assert!(all.body["units"].is_null());
@@ -187,8 +170,8 @@ async fn blackouts_take_units_off_the_timeline(db: TestDb) {
         .get(
             &format!(
                 "/api/v1/equipment/{id}/availability?from={}&to={}",
-                iso(at(monday, 9, 0)),
-                iso(at(monday, 14, 0))
+                iso(at(monday, 9)),
+                iso(at(monday, 14))
             ),
             None,
         )
@@ -218,7 +201,7 @@ async fn blackouts_take_units_off_the_timeline(db: TestDb) {
             "POST",
             &path,
             Some(token(&vendor)),
-            json!({"start": iso(at(monday, 12, 0)), "end": iso(at(monday, 10, 0)), "units": 4}),
+            json!({"start": iso(at(monday, 12)), "end": iso(at(monday, 10)), "units": 4}),
         )
         .await;
     let mut fields = bad.field_errors();
@@ -258,7 +241,7 @@ async fn quotes_price_a_window_and_list_every_broken_rule(db: TestDb) {
     let (vendor, id) = app.item(2).await;
     let monday = next_monday();
     let ok = app
-        .quote(json!({"equipment_id": id, "start": iso(at(monday, 9, 0)), "end": iso(at(monday, 12, 0)), "quantity": 2}))
+        .quote(json!({"equipment_id": id, "start": iso(at(monday, 9)), "end": iso(at(monday, 12)), "quantity": 2}))
         .await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(ok.body["bookable"], true, "{}", ok.body);
@@ -283,7 +266,9 @@ async fn quotes_price_a_window_and_list_every_broken_rule(db: TestDb) {
         "{codes:?}"
     );
     let late = app
-        .quote(json!({"equipment_id": id, "start": iso(at(monday, 17, 0)), "end": iso(at(monday, 20, 0))}))
+        .quote(
+            json!({"equipment_id": id, "start": iso(at(monday, 17)), "end": iso(at(monday, 20))}),
+        )
         .await;
     assert_eq!(reason_codes(&late), vec!["end_outside_opening_hours"]);
     // A blackout of every unit makes the window unavailable.
@@ -291,11 +276,11 @@ async fn quotes_price_a_window_and_list_every_broken_rule(db: TestDb) {
         "POST",
         &format!("/api/v1/equipment/{id}/blackouts"),
         Some(token(&vendor)),
-        json!({"start": iso(at(monday, 10, 0)), "end": iso(at(monday, 11, 0))}),
+        json!({"start": iso(at(monday, 10)), "end": iso(at(monday, 11))}),
     )
     .await;
     let blocked = app
-        .quote(json!({"equipment_id": id, "start": iso(at(monday, 9, 0)), "end": iso(at(monday, 12, 0))}))
+        .quote(json!({"equipment_id": id, "start": iso(at(monday, 9)), "end": iso(at(monday, 12))}))
         .await;
     assert_eq!(reason_codes(&blocked), vec!["not_enough_units"]);
     app.send(
@@ -306,7 +291,9 @@ async fn quotes_price_a_window_and_list_every_broken_rule(db: TestDb) {
     )
     .await;
     let inactive = app
-        .quote(json!({"equipment_id": id, "start": iso(at(monday, 13, 0)), "end": iso(at(monday, 14, 0))}))
+        .quote(
+            json!({"equipment_id": id, "start": iso(at(monday, 13)), "end": iso(at(monday, 14))}),
+        )
         .await;
     assert_eq!(reason_codes(&inactive), vec!["listing_inactive"]);
 }
@@ -316,11 +303,13 @@ async fn malformed_quotes_are_422_and_unknown_targets_404(db: TestDb) {
     let (_, id) = app.item(1).await;
     let monday = next_monday();
     let backwards = app
-        .quote(json!({"equipment_id": id, "start": iso(at(monday, 12, 0)), "end": iso(at(monday, 12, 0))}))
+        .quote(
+            json!({"equipment_id": id, "start": iso(at(monday, 12)), "end": iso(at(monday, 12))}),
+        )
         .await;
     assert_eq!(backwards.field_errors(), vec!["end"]);
     let zero = app
-        .quote(json!({"equipment_id": id, "start": iso(at(monday, 9, 0)), "end": iso(at(monday, 10, 0)), "quantity": 0}))
+        .quote(json!({"equipment_id": id, "start": iso(at(monday, 9)), "end": iso(at(monday, 10)), "quantity": 0}))
         .await;
     assert_eq!(zero.field_errors(), vec!["quantity"]);
     let neither = app.quote(json!({"quantity": 1})).await;
@@ -329,9 +318,11 @@ async fn malformed_quotes_are_422_and_unknown_targets_404(db: TestDb) {
         .quote(json!({"equipment_id": id, "session_id": "s"}))
         .await;
     both.assert_problem(422, "validation_failed");
-    app.quote(json!({"equipment_id": "nope", "start": iso(at(monday, 9, 0)), "end": iso(at(monday, 10, 0))}))
-        .await
-        .assert_problem(404, "not_found");
+    app.quote(
+        json!({"equipment_id": "nope", "start": iso(at(monday, 9)), "end": iso(at(monday, 10))}),
+    )
+    .await
+    .assert_problem(404, "not_found");
     app.quote(json!({"session_id": "nope", "participants": 2}))
         .await
         .assert_problem(404, "not_found");
@@ -360,7 +351,7 @@ async fn sessions_are_scheduled_once_or_weekly_across_dst(db: TestDb) {
             "POST",
             &path,
             Some(token(&vendor)),
-            json!({"start": iso(at(monday, 9, 0)), "capacity": 4}),
+            json!({"start": iso(at(monday, 9)), "capacity": 4}),
         )
         .await;
     assert_eq!(single.status, 201, "{}", single.body);
@@ -369,7 +360,7 @@ async fn sessions_are_scheduled_once_or_weekly_across_dst(db: TestDb) {
         (created["capacity"].as_i64(), created["seats_left"].as_i64()),
         (Some(4), Some(4))
     );
-    assert_eq!(created["end"].as_str().unwrap(), iso(at(monday, 12, 0)));
+    assert_eq!(created["end"].as_str().unwrap(), iso(at(monday, 12)));
     // Mondays around Berlin's spring-forward night (2027-03-28): 10:00 local either side.
     let weekly = app
         .send("POST", &path, Some(token(&vendor)), json!({"weekdays": [0], "time": "10:00", "from_date": "2027-03-22", "to_date": "2027-04-04"}))
@@ -401,7 +392,7 @@ async fn sessions_are_scheduled_once_or_weekly_across_dst(db: TestDb) {
             "POST",
             &path,
             Some(token(&vendor)),
-            json!({"start": iso(at(monday, 9, 0)), "weekdays": [1]}),
+            json!({"start": iso(at(monday, 9)), "weekdays": [1]}),
         )
         .await;
     mixed.assert_problem(422, "validation_failed");
@@ -414,7 +405,7 @@ async fn sessions_are_scheduled_once_or_weekly_across_dst(db: TestDb) {
         "POST",
         &path,
         Some(token(&customer)),
-        json!({"start": iso(at(monday, 9, 0))}),
+        json!({"start": iso(at(monday, 9))}),
     )
     .await
     .assert_problem(404, "not_found");
@@ -451,7 +442,7 @@ async fn session_quotes_know_capacity_and_cancellation(db: TestDb) {
             "POST",
             &format!("/api/v1/adventures/{id}/sessions"),
             Some(token(&vendor)),
-            json!({"start": iso(at(monday, 15, 0))}),
+            json!({"start": iso(at(monday, 15))}),
         )
         .await;
     let session = sessions.body[0]["id"].as_str().unwrap().to_owned();

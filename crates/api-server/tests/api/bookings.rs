@@ -2,7 +2,7 @@
 //! invariant under concurrency.
 
 use actix_web::test::TestRequest;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use persistence::test_support::TestDb;
 use serde_json::{json, Value};
 
@@ -28,22 +28,6 @@ both_backends!(
     a_listing_with_future_bookings_cannot_be_deleted,
     two_server_instances_on_one_database_never_double_book,
 );
-
-fn next_monday() -> NaiveDate {
-    let mut day = (Utc::now() + Duration::days(7)).date_naive();
-    while day.weekday().num_days_from_monday() != 0 {
-        day = day.succ_opt().unwrap();
-    }
-    day
-}
-
-fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
-}
-
-fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 fn generous(db: &TestDb) -> api_server::config::Settings {
     let mut settings = settings(db);

@@ -281,3 +281,24 @@ pub fn multipart(parts: &[(&str, Option<&str>, &str, &[u8])]) -> (String, Vec<u8
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A Monday at least a week ahead (00:00 UTC): always bookable, whatever day the tests run.
+pub fn next_monday() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let mut day = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive();
+    while day.weekday().num_days_from_monday() != 0 {
+        day = day.succ_opt().unwrap();
+    }
+    day
+}
+
+/// `hour`:00 UTC on `day`.
+pub fn at(day: chrono::NaiveDate, hour: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
+}
+
+/// RFC 3339 with a `Z`, as clients send it.
+pub fn iso(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
