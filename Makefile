@@ -1,14 +1,14 @@
 # WaterTrek developer commands. `make run` and `make test` are all a newcomer needs.
 CARGO ?= cargo
 
-.PHONY: run seed bench test lint fmt fmt-check clippy migrate openapi openapi-check build
+.PHONY: run seed bench bench-rules bench-http test lint fmt fmt-check clippy migrate openapi openapi-check build
 
 ## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db), the demo data set loaded
 ## (idempotent) and Swagger UI at /swagger-ui/.
 run:
 	$(CARGO) build -p api-server
 	$(CARGO) run -q -p api-server -- seed-demo
-	$(CARGO) run -q -p api-server -- serve
+	MALLOC_MMAP_THRESHOLD_=131072 $(CARGO) run -q -p api-server -- serve
 
 ## Load the demo data set into the configured database (idempotent).
 seed:
@@ -45,6 +45,14 @@ openapi-check:
 	$(CARGO) run -q -p api-server -- openapi > target/openapi.json
 	python3 -m openapi_spec_validator target/openapi.json
 
+## Every benchmark: the booking rules' Criterion benchmarks, then the HTTP load test.
+bench: bench-rules bench-http
+
 ## Criterion benchmarks of the booking rules' hot paths (timeline, is_bookable, DST expansion).
-bench:
+bench-rules:
 	$(CARGO) bench -p domain-booking
+
+## HTTP load test on PostgreSQL (10k listings, 50k bookings, wrk, pgbench as the yardstick);
+## see docs/performance.md. Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres).
+bench-http:
+	bash bench/http-load.sh

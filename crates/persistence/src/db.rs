@@ -117,7 +117,11 @@ impl ConnectionManager {
         match &self.target {
             DatabaseTarget::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                conn.batch_execute("SET TIME ZONE 'UTC'")?;
+                // Statements diesel prepares once are planned once: re-planning the listing
+                // and booking queries on every call cost more CPU than running them.
+                conn.batch_execute(
+                    "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_generic_plan",
+                )?;
                 Ok(DbConnection::Postgresql(conn))
             }
             DatabaseTarget::Sqlite(path) => {
