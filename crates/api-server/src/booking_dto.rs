@@ -5,7 +5,7 @@ use domain_booking as booking;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::catalog_dto::MoneyDto;
+use crate::catalog_dto::{money, MoneyDto};
 
 /// One weekly opening rule, in the listing's time zone.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -213,6 +213,18 @@ pub struct LineItemDto {
     pub amount: MoneyDto,
 }
 
+fn line_items(items: &[booking::LineItem], currency: &domain_core::Currency) -> Vec<LineItemDto> {
+    items
+        .iter()
+        .map(|item| LineItemDto {
+            description: item.description.clone(),
+            quantity: item.quantity,
+            unit_amount: money(item.unit_amount, currency),
+            amount: money(item.amount, currency),
+        })
+        .collect()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteResponse {
     pub bookable: bool,
@@ -224,11 +236,7 @@ pub struct QuoteResponse {
 
 impl From<booking::QuoteView> for QuoteResponse {
     fn from(view: booking::QuoteView) -> Self {
-        let currency = view.quote.total.currency.code().to_owned();
-        let money = |amount| MoneyDto {
-            amount,
-            currency: currency.clone(),
-        };
+        let currency = view.quote.total.currency;
         Self {
             bookable: view.bookable(),
             reasons: view
@@ -239,18 +247,8 @@ impl From<booking::QuoteView> for QuoteResponse {
                     message: r.message(),
                 })
                 .collect(),
-            line_items: view
-                .quote
-                .line_items
-                .iter()
-                .map(|item| LineItemDto {
-                    description: item.description.clone(),
-                    quantity: item.quantity,
-                    unit_amount: money(item.unit_amount),
-                    amount: money(item.amount),
-                })
-                .collect(),
-            total: money(view.quote.total.amount),
+            line_items: line_items(&view.quote.line_items, &currency),
+            total: money(view.quote.total.amount, &currency),
         }
     }
 }
@@ -418,11 +416,7 @@ pub struct BookingResponse {
 
 impl From<booking::BookingRecord> for BookingResponse {
     fn from(b: booking::BookingRecord) -> Self {
-        let currency = b.total.currency.code().to_owned();
-        let money = |amount| MoneyDto {
-            amount,
-            currency: currency.clone(),
-        };
+        let currency = b.total.currency;
         let is_session = b.session_id.is_some();
         Self {
             status: b.status.as_str().to_owned(),
@@ -432,17 +426,8 @@ impl From<booking::BookingRecord> for BookingResponse {
             participants: is_session.then_some(b.quantity),
             start: b.window.start(),
             end: b.window.end(),
-            total: money(b.total.amount),
-            line_items: b
-                .line_items
-                .iter()
-                .map(|item| LineItemDto {
-                    description: item.description.clone(),
-                    quantity: item.quantity,
-                    unit_amount: money(item.unit_amount),
-                    amount: money(item.amount),
-                })
-                .collect(),
+            total: money(b.total.amount, &currency),
+            line_items: line_items(&b.line_items, &currency),
             id: b.id,
             listing_id: b.listing_id,
             listing_title: b.listing_title,

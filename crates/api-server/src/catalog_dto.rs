@@ -17,7 +17,7 @@ pub struct MoneyDto {
     pub currency: String,
 }
 
-fn money(amount: i64, currency: &domain_core::Currency) -> MoneyDto {
+pub(crate) fn money(amount: i64, currency: &domain_core::Currency) -> MoneyDto {
     MoneyDto {
         amount,
         currency: currency.code().to_owned(),
