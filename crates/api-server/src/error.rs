@@ -305,6 +305,11 @@ impl From<domain_catalog::CatalogError> for ApiError {
                 "listing_has_bookings",
                 "the listing has future bookings; deactivate it (is_active: false) instead",
             ),
+            CatalogError::HasPayments => ApiError::conflict(
+                "listing_has_payments",
+                "the listing has paid bookings, whose payment records are kept; deactivate it \
+                 (is_active: false) instead",
+            ),
             CatalogError::Store(error) => error.into(),
         }
     }

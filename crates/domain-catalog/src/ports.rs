@@ -24,6 +24,8 @@ pub enum ListingDeletion {
     Deleted(Vec<String>),
     /// Live bookings in the future; nothing changed.
     HasFutureBookings,
+    /// Bookings with payment records, which are kept; nothing changed.
+    HasPayments,
 }
 
 /// What deleting a category did.

@@ -36,6 +36,10 @@ pub enum CatalogError {
     ItemCodeTaken,
     #[error("the listing has future bookings; deactivate it instead")]
     HasFutureBookings,
+    #[error(
+        "the listing has paid bookings, whose payment records are kept; deactivate it instead"
+    )]
+    HasPayments,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -297,6 +301,7 @@ impl CatalogService {
                 Ok(())
             }
             ListingDeletion::HasFutureBookings => Err(CatalogError::HasFutureBookings),
+            ListingDeletion::HasPayments => Err(CatalogError::HasPayments),
         }
     }
 

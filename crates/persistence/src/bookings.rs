@@ -132,7 +132,7 @@ fn into_record(row: BookingRow, kind: &str, title: String) -> QueryResult<Bookin
     })
 }
 
-fn load(conn: &mut DbConnection, id: &str) -> QueryResult<Option<BookingRecord>> {
+pub(crate) fn load(conn: &mut DbConnection, id: &str) -> QueryResult<Option<BookingRecord>> {
     let row: Option<(BookingRow, String, String)> = bookings::table
         .inner_join(listings::table.on(listings::id.eq(bookings::listing_id)))
         .filter(bookings::id.eq(id))
@@ -145,7 +145,11 @@ fn load(conn: &mut DbConnection, id: &str) -> QueryResult<Option<BookingRecord>>
 
 /// Takes the lock that serialises bookings of one listing (or session) on PostgreSQL. SQLite
 /// needs none: `write_transaction` began with `BEGIN IMMEDIATE`.
-fn lock(conn: &mut DbConnection, listing_id: &str, session_id: Option<&str>) -> QueryResult<()> {
+pub(crate) fn lock(
+    conn: &mut DbConnection,
+    listing_id: &str,
+    session_id: Option<&str>,
+) -> QueryResult<()> {
     if let DbConnection::Postgresql(pg) = conn {
         match session_id {
             Some(session) => {

@@ -19,8 +19,8 @@ use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
 use crate::schema::{
-    adventure_terms, bookings, categories, equipment_terms, listing_images, listings, users,
-    vendor_profiles,
+    adventure_terms, bookings, categories, equipment_terms, listing_images, listings, payments,
+    users, vendor_profiles,
 };
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -815,6 +815,15 @@ impl CatalogRepository for DieselCatalogRepository {
             .get_result(conn)?;
             if live {
                 return Ok(ListingDeletion::HasFutureBookings);
+            }
+            let paid: bool = diesel::select(diesel::dsl::exists(
+                payments::table
+                    .inner_join(bookings::table.on(bookings::id.eq(payments::booking_id)))
+                    .filter(bookings::listing_id.eq(id)),
+            ))
+            .get_result(conn)?;
+            if paid {
+                return Ok(ListingDeletion::HasPayments);
             }
             let files: Vec<String> = listing_images::table
                 .filter(listing_images::listing_id.eq(id))

@@ -2,7 +2,8 @@
 //!
 //! - [`db`]: the multi-backend connection, the pool, embedded migrations, transactions.
 //! - Repositories implementing the domain ports: [`DieselAccountRepository`],
-//!   [`DieselCatalogRepository`]; uploaded files: [`FsMediaStore`].
+//!   [`DieselCatalogRepository`], [`DieselAvailabilityRepository`], [`DieselBookingRepository`],
+//!   [`DieselPaymentRepository`]; uploaded files: [`FsMediaStore`].
 //! - `test-support` feature: [`test_support::TestDb`], a fresh database per test.
 
 pub mod accounts;
@@ -10,6 +11,7 @@ pub mod availability;
 pub mod bookings;
 pub mod catalog;
 pub mod db;
+pub mod payments;
 mod schema;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -19,3 +21,4 @@ pub use availability::DieselAvailabilityRepository;
 pub use bookings::DieselBookingRepository;
 pub use catalog::{DieselCatalogRepository, FsMediaStore};
 pub use db::{build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool};
+pub use payments::DieselPaymentRepository;

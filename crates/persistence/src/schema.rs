@@ -172,6 +172,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     bookings,
     booking_events,
+    payments,
+    refunds,
+    webhook_events,
 );
 
 diesel::table! {
@@ -252,3 +255,51 @@ diesel::joinable!(blackouts -> listings (listing_id));
 diesel::joinable!(sessions -> listings (listing_id));
 diesel::joinable!(bookings -> sessions (session_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        booking_id -> Text,
+        provider -> Text,
+        intent_id -> Text,
+        amount -> BigInt,
+        currency -> Text,
+        status -> Text,
+        failure_message -> Nullable<Text>,
+        refund_settled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Text,
+        payment_id -> Text,
+        booking_id -> Text,
+        provider_refund_id -> Nullable<Text>,
+        amount -> BigInt,
+        currency -> Text,
+        status -> Text,
+        kind -> Text,
+        reason -> Text,
+        idempotency_key -> Text,
+        failure_message -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        received_at -> Timestamp,
+        processed_at -> Timestamp,
+        outcome -> Text,
+    }
+}
+
+diesel::joinable!(payments -> bookings (booking_id));
+diesel::joinable!(refunds -> payments (payment_id));
