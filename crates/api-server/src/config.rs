@@ -18,6 +18,15 @@ pub enum LogFormat {
     Json,
 }
 
+/// Who takes card payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentProvider {
+    /// The built-in development provider: intents that wait for `POST /payments/{id}/simulate`.
+    Dev,
+    /// Stripe's API, with `STRIPE_SECRET_KEY`.
+    Stripe,
+}
+
 /// A secret that never shows up in logs or `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -73,6 +82,16 @@ pub struct Settings {
     pub max_active_holds_per_customer: i64,
     /// Booking requests per minute per user.
     pub booking_rate_limit: u32,
+    pub payment_provider: PaymentProvider,
+    /// Required for the Stripe provider.
+    pub stripe_secret_key: Option<Secret>,
+    /// Signing secret of the webhook endpoint (`whsec_…`).
+    pub stripe_webhook_secret: Secret,
+    /// True when `STRIPE_WEBHOOK_SECRET` was missing and a random one was made for this
+    /// process (development provider only).
+    pub stripe_webhook_secret_generated: bool,
+    /// Base URL of Stripe's API (a stub server in tests).
+    pub stripe_api_base: String,
 }
 
 /// A bad setting: which variable and what is wrong with it.
@@ -142,6 +161,63 @@ impl Settings {
                 ))
             }
         };
+        let stripe_secret_key = get("STRIPE_SECRET_KEY").map(|key| Secret::new(key.trim()));
+        let payment_provider = match get("PAYMENT_PROVIDER").as_deref().map(str::trim) {
+            None if stripe_secret_key.is_some() => PaymentProvider::Stripe,
+            None | Some("dev") => PaymentProvider::Dev,
+            Some("stripe") => PaymentProvider::Stripe,
+            Some(other) => {
+                return Err(err(
+                    "PAYMENT_PROVIDER",
+                    format!("{other:?} is neither \"dev\" nor \"stripe\""),
+                ))
+            }
+        };
+        let stripe_api_base = get("STRIPE_API_BASE").map_or_else(
+            || payment_stripe::DEFAULT_API_BASE.to_owned(),
+            |base| base.trim().to_owned(),
+        );
+        if let Some(key) = &stripe_secret_key {
+            let config = payment_stripe::StripeConfig {
+                api_base: stripe_api_base.clone(),
+                ..payment_stripe::StripeConfig::new(key.expose())
+            };
+            config.validate().map_err(|error| match error {
+                payment_stripe::StripeConfigError::InvalidApiBase(_) => {
+                    err("STRIPE_API_BASE", error.to_string())
+                }
+                _ => err("STRIPE_SECRET_KEY", error.to_string()),
+            })?;
+        }
+        if payment_provider == PaymentProvider::Stripe && stripe_secret_key.is_none() {
+            return Err(err(
+                "STRIPE_SECRET_KEY",
+                "is required when PAYMENT_PROVIDER=stripe",
+            ));
+        }
+        let (stripe_webhook_secret, stripe_webhook_secret_generated) =
+            match get("STRIPE_WEBHOOK_SECRET") {
+                Some(secret) if !secret.trim().starts_with("whsec_") => {
+                    return Err(err("STRIPE_WEBHOOK_SECRET", "must start with whsec_"))
+                }
+                Some(secret) => (Secret::new(secret.trim()), false),
+                None if app_env == AppEnv::Production => {
+                    return Err(err(
+                        "STRIPE_WEBHOOK_SECRET",
+                        "is required when APP_ENV=production",
+                    ))
+                }
+                None if payment_provider == PaymentProvider::Stripe => {
+                    return Err(err(
+                        "STRIPE_WEBHOOK_SECRET",
+                        "is required when PAYMENT_PROVIDER=stripe (the endpoint's signing secret)",
+                    ))
+                }
+                None => (
+                    Secret::new(format!("whsec_{}", crate::security::random_hex(32))),
+                    true,
+                ),
+            };
         Ok(Self {
             database,
             bind_addr,
@@ -170,6 +246,11 @@ impl Settings {
                 1_000,
             )?,
             booking_rate_limit: number(&get, "BOOKING_RATE_LIMIT", 30, 1, 100_000)?,
+            payment_provider,
+            stripe_secret_key,
+            stripe_webhook_secret,
+            stripe_webhook_secret_generated,
+            stripe_api_base,
         })
     }
 }
@@ -244,13 +325,48 @@ mod tests {
             (s.max_active_holds_per_customer, s.booking_rate_limit),
             (5, 30)
         );
+        assert_eq!(s.payment_provider, PaymentProvider::Dev);
+        assert!(s.stripe_webhook_secret_generated);
+        assert!(s.stripe_webhook_secret.expose().starts_with("whsec_"));
+        assert_eq!(s.stripe_api_base, "https://api.stripe.com");
+    }
+
+    #[test]
+    fn a_stripe_key_chooses_stripe_which_needs_a_webhook_secret() {
+        let error = settings(&[("STRIPE_SECRET_KEY", "sk_test_1")]).unwrap_err();
+        assert_eq!(error.variable, "STRIPE_WEBHOOK_SECRET");
+        let s = settings(&[
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_abc"),
+            ("STRIPE_API_BASE", "http://127.0.0.1:9999"),
+        ])
+        .unwrap();
+        assert_eq!(s.payment_provider, PaymentProvider::Stripe);
+        assert!(!s.stripe_webhook_secret_generated);
+        assert_eq!(s.stripe_api_base, "http://127.0.0.1:9999");
+        assert!(!format!("{s:?}").contains("sk_test_1"));
+        let error = settings(&[("PAYMENT_PROVIDER", "stripe")]).unwrap_err();
+        assert_eq!(error.variable, "STRIPE_SECRET_KEY");
+        let dev = settings(&[
+            ("PAYMENT_PROVIDER", "dev"),
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+        ]);
+        assert_eq!(dev.unwrap().payment_provider, PaymentProvider::Dev);
     }
 
     #[test]
     fn production_requires_a_jwt_secret_and_logs_json() {
         let error = settings(&[("APP_ENV", "production")]).unwrap_err();
         assert_eq!(error.variable, "JWT_SECRET");
-        let s = settings(&[("APP_ENV", "production"), ("JWT_SECRET", &"k".repeat(32))]).unwrap();
+        let error =
+            settings(&[("APP_ENV", "production"), ("JWT_SECRET", &"k".repeat(32))]).unwrap_err();
+        assert_eq!(error.variable, "STRIPE_WEBHOOK_SECRET");
+        let s = settings(&[
+            ("APP_ENV", "production"),
+            ("JWT_SECRET", &"k".repeat(32)),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_prod"),
+        ])
+        .unwrap();
         assert!(!s.jwt_secret_generated);
         assert_eq!(s.log_format, LogFormat::Json);
     }
@@ -274,6 +390,9 @@ mod tests {
             ("PAYMENT_WINDOW_MINUTES", "day"),
             ("MAX_ACTIVE_HOLDS_PER_CUSTOMER", "0"),
             ("BOOKING_RATE_LIMIT", "-3"),
+            ("PAYMENT_PROVIDER", "paypal"),
+            ("STRIPE_SECRET_KEY", "pk_test_publishable"),
+            ("STRIPE_WEBHOOK_SECRET", "secret"),
             ("DATABASE_URL", "mysql://x/y"),
         ] {
             let error = settings(&[(name, value)]).unwrap_err();

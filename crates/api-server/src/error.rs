@@ -416,3 +416,64 @@ impl From<domain_booking::ActionError> for ApiError {
         }
     }
 }
+
+impl From<domain_payment::GatewayError> for ApiError {
+    fn from(error: domain_payment::GatewayError) -> Self {
+        use domain_payment::GatewayError;
+        match error {
+            GatewayError::Unavailable(_) => Self {
+                cause: Some(error.to_string()),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "payment_provider_unavailable",
+                    "the payment provider cannot be reached; retry later",
+                )
+            },
+            GatewayError::Unauthorized => ApiError::internal(error),
+            GatewayError::Refused(_) | GatewayError::NotFound(_) => Self {
+                cause: Some(error.to_string()),
+                ..ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "payment_provider_refused",
+                    "the payment provider refused the request",
+                )
+            },
+        }
+    }
+}
+
+impl From<domain_payment::PaymentError> for ApiError {
+    fn from(error: domain_payment::PaymentError) -> Self {
+        use domain_payment::PaymentError;
+        match error {
+            PaymentError::NotFound => ApiError::not_found(),
+            PaymentError::Forbidden => ApiError::forbidden("your role may not do this"),
+            PaymentError::Illegal(status) => ApiError::conflict(
+                "illegal_transition",
+                format!("the booking is {status}; that is not possible now"),
+            ),
+            PaymentError::Lapsed => {
+                ApiError::conflict("hold_lapsed", "the payment deadline has passed")
+            }
+            PaymentError::Gateway(error) => error.into(),
+            PaymentError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<domain_payment::WebhookError> for ApiError {
+    fn from(error: domain_payment::WebhookError) -> Self {
+        use domain_payment::WebhookError;
+        match error {
+            WebhookError::Signature(error) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_signature",
+                error.to_string(),
+            ),
+            WebhookError::Event(error) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_event", error.to_string())
+            }
+            WebhookError::Store(error) => error.into(),
+        }
+    }
+}

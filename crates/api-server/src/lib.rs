@@ -6,10 +6,12 @@
 pub mod booking_dto;
 pub mod catalog_dto;
 pub mod config;
+pub mod dev_gateway;
 pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod payment_dto;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;

@@ -113,6 +113,12 @@ fn serve(settings: Settings, pool: DbPool) -> ExitCode {
              not survive a restart (set JWT_SECRET; it is required when APP_ENV=production)"
         );
     }
+    if settings.stripe_webhook_secret_generated {
+        tracing::warn!(
+            "STRIPE_WEBHOOK_SECRET is not set: the development payment provider signs its \
+             simulated events with a random secret for this process only"
+        );
+    }
     let bind_addr = settings.bind_addr;
     let backend = settings.database.backend_name();
     let state = match AppState::new(settings, pool) {
@@ -160,20 +166,41 @@ fn serve(settings: Settings, pool: DbPool) -> ExitCode {
 /// not wait for it (lapsed bookings stop blocking at once); it makes the status visible.
 const EXPIRY_SWEEP_SECONDS: u64 = 30;
 
-/// Runs the expiry sweep in the background of this instance. Several instances may run it on
-/// one database: each booking is claimed by a conditional update, so it expires once.
+/// Runs the expiry sweep and the refund settlement in the background of this instance.
+/// Several instances may run them on one database: each booking is claimed by a conditional
+/// update, so it expires once, and each refund is decided once and sent with its own
+/// idempotency key.
 fn spawn_expiry_sweeper(state: web::Data<AppState>) {
     actix_web::rt::spawn(async move {
         let mut ticks =
             actix_web::rt::time::interval(std::time::Duration::from_secs(EXPIRY_SWEEP_SECONDS));
         loop {
             ticks.tick().await;
-            let state = state.clone();
-            match web::block(move || state.bookings.expire_lapsed(500)).await {
+            let expiry = state.clone();
+            match web::block(move || expiry.bookings.expire_lapsed(500)).await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(expired)) => tracing::info!(expired, "expired lapsed bookings"),
                 Ok(Err(error)) => tracing::warn!(%error, "expiry sweep failed; retrying later"),
                 Err(error) => tracing::warn!(%error, "expiry sweep did not run"),
+            }
+            let settlement = state.clone();
+            match web::block(move || settlement.payments.settle()).await {
+                Ok(Ok(report)) => {
+                    if report.settled + report.issue.issued > 0 {
+                        tracing::info!(
+                            settled = report.settled,
+                            issued = report.issue.issued,
+                            "settled refunds"
+                        );
+                    }
+                    for (refund, error) in &report.issue.deferred {
+                        tracing::warn!(%refund, %error, "refund deferred; will retry");
+                    }
+                }
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "refund settlement failed; retrying later")
+                }
+                Err(error) => tracing::warn!(%error, "refund settlement did not run"),
             }
         }
     });

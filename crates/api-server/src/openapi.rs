@@ -7,8 +7,9 @@ use crate::booking_dto;
 use crate::catalog_dto;
 use crate::dto;
 use crate::error::Problem;
+use crate::payment_dto;
 use crate::routes::catalog::{adventures, equipment};
-use crate::routes::{auth, availability, bookings, catalog, health, me};
+use crate::routes::{auth, availability, bookings, catalog, health, me, payments};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -78,6 +79,11 @@ use crate::routes::{auth, availability, bookings, catalog, health, me};
         bookings::cancel,
         bookings::confirm,
         bookings::events,
+        payments::create_intent,
+        payments::payment,
+        payments::refund_preview,
+        payments::webhook,
+        payments::simulate,
     ),
     components(schemas(
         Problem,
@@ -131,6 +137,12 @@ use crate::routes::{auth, availability, bookings, catalog, health, me};
         booking_dto::BookingPage,
         booking_dto::ActionRequest,
         booking_dto::BookingEventResponse,
+        payment_dto::PaymentIntentResponse,
+        payment_dto::RefundResponse,
+        payment_dto::PaymentResponse,
+        payment_dto::RefundPreviewResponse,
+        payment_dto::SimulateRequest,
+        payment_dto::WebhookResponse,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -140,6 +152,7 @@ use crate::routes::{auth, availability, bookings, catalog, health, me};
         (name = "adventures", description = "Adventure listings: browse, manage, images"),
         (name = "catalog", description = "Vendor storefronts"),
         (name = "bookings", description = "Booking requests, lifecycle and history"),
+        (name = "payments", description = "PaymentIntents, refunds and the Stripe webhook"),
         (name = "availability", description = "Opening hours, blackouts, sessions, timelines and quotes"),
         (name = "admin", description = "Administration (role admin)"),
         (name = "operations", description = "Health checks and metrics"),

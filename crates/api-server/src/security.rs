@@ -15,17 +15,7 @@ use sha2::{Digest, Sha256};
 pub fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
     OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    hex::encode(bytes)
 }
 
 /// argon2id with OWASP's minimum parameters: 19 MiB of memory, 2 passes, 1 lane.
@@ -127,7 +117,7 @@ impl RefreshTokenSecrets for RandomRefreshTokens {
     }
 
     fn hash(&self, token: &str) -> String {
-        hex(&Sha256::digest(token.as_bytes()))
+        hex::encode(Sha256::digest(token.as_bytes()))
     }
 }
 

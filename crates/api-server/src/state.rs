@@ -7,12 +7,15 @@ use domain_accounts::{AccountPorts, AccountService, LoginThrottle, TokenPolicy};
 use domain_booking::{AvailabilityService, BookingService, BookingSettings};
 use domain_catalog::CatalogService;
 use domain_core::{Clock, StoreError};
+use domain_payment::{PaymentGateway, PaymentService, PaymentSettings};
+use payment_stripe::{StripeConfig, StripeGateway};
 use persistence::{
     DbPool, DieselAccountRepository, DieselAvailabilityRepository, DieselBookingRepository,
-    DieselCatalogRepository, FsMediaStore,
+    DieselCatalogRepository, DieselPaymentRepository, FsMediaStore,
 };
 
-use crate::config::Settings;
+use crate::config::{PaymentProvider, Settings};
+use crate::dev_gateway::DevGateway;
 use crate::rate_limit::{AuthRateLimiter, KeyedLimiter};
 use crate::security::{Argon2Hasher, JwtCodec, RandomRefreshTokens};
 
@@ -35,6 +38,7 @@ pub struct AppState {
     pub catalog: CatalogService,
     pub availability: AvailabilityService,
     pub bookings: BookingService,
+    pub payments: PaymentService,
     pub booking_limiter: KeyedLimiter,
     pub auth_limiter: AuthRateLimiter,
 }
@@ -91,6 +95,34 @@ impl AppState {
                 max_active_holds: settings.max_active_holds_per_customer,
             },
         );
+        let gateway: Arc<dyn PaymentGateway> = match settings.payment_provider {
+            PaymentProvider::Dev => {
+                Arc::new(DevGateway::new(settings.stripe_webhook_secret.expose()))
+            }
+            PaymentProvider::Stripe => {
+                let key = settings.stripe_secret_key.as_ref().ok_or_else(|| {
+                    StoreError::unexpected("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY")
+                })?;
+                let config = StripeConfig {
+                    api_base: settings.stripe_api_base.clone(),
+                    ..StripeConfig::new(key.expose())
+                };
+                Arc::new(StripeGateway::new(config).map_err(|error| {
+                    StoreError::unexpected(format!("invalid Stripe settings: {error}"))
+                })?)
+            }
+        };
+        let payments = PaymentService::new(
+            bookings.clone(),
+            catalog_repository.clone(),
+            Arc::new(DieselPaymentRepository::new(pool.clone())),
+            gateway,
+            Arc::new(MicrosecondClock),
+            PaymentSettings {
+                webhook_secret: settings.stripe_webhook_secret.expose().to_owned(),
+                simulation: settings.payment_provider == PaymentProvider::Dev,
+            },
+        );
         let catalog = CatalogService::new(
             catalog_repository,
             Arc::new(media),
@@ -106,6 +138,7 @@ impl AppState {
             catalog,
             availability,
             bookings,
+            payments,
             booking_limiter: KeyedLimiter::per_minute(settings.booking_rate_limit),
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),

@@ -15,6 +15,8 @@ pub mod model;
 pub mod ports;
 pub mod refund;
 pub mod service;
+#[cfg(test)]
+mod service_tests;
 pub mod signature;
 pub mod webhook;
 

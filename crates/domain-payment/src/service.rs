@@ -476,7 +476,13 @@ pub fn simulated_event(
         ),
     };
     serde_json::json!({
-        "id": format!("evt_dev_{}_{}", payment.id, at.timestamp_nanos_opt().unwrap_or_default()),
+        // Distinct per outcome and instant; the same outcome at the same instant is the same
+        // event (a double click), which the webhook then applies once.
+        "id": format!(
+            "evt_dev_{}_{event_type}_{}",
+            payment.id,
+            at.timestamp_nanos_opt().unwrap_or_default()
+        ),
         "object": "event",
         "type": event_type,
         "created": at.timestamp(),

@@ -52,7 +52,7 @@ impl StripeConfig {
     }
 
     /// The secret key and the API base without its trailing `/`, or what is wrong with them.
-    pub(crate) fn validate(&self) -> Result<String, StripeConfigError> {
+    pub fn validate(&self) -> Result<String, StripeConfigError> {
         let key = &self.secret_key;
         if key.is_empty() {
             return Err(StripeConfigError::InvalidSecretKey("is empty"));

@@ -179,11 +179,12 @@ pub async fn decline(
 }
 
 /// Cancel a requested, approved or confirmed booking (its customer, its vendor or an admin;
-/// vendors and admins give a reason).
+/// vendors and admins give a reason). A paid booking is refunded as
+/// `GET /bookings/{id}/refund-preview` tells, once.
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
-        (status = 200, description = "Cancelled", body = BookingResponse),
+        (status = 200, description = "Cancelled (and refunded by the policy when paid)", body = BookingResponse),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already final (cancelled, declined, expired)", body = Problem, content_type = "application/problem+json"),
@@ -195,7 +196,10 @@ pub async fn cancel(
     id: web::Path<String>,
     OptionalJson(body): OptionalJson<ActionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    act(state, principal, id.into_inner(), Action::Cancel, body).await
+    let cancelled =
+        web::block(move || state.payments.cancel(&principal, &id, body.reason)).await??;
+    crate::routes::payments::log_refund_problems(&cancelled.refund);
+    Ok(HttpResponse::Ok().json(BookingResponse::from(cancelled.booking)))
 }
 
 /// Confirm an approved booking by hand (admins; payments confirm automatically).

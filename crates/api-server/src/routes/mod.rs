@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod catalog;
 pub mod health;
 pub mod me;
+pub mod payments;
 
 use actix_web::web;
 
@@ -17,6 +18,7 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
             .configure(me::routes)
             .configure(catalog::routes)
             .configure(availability::routes)
-            .configure(bookings::routes),
+            .configure(bookings::routes)
+            .configure(payments::routes),
     );
 }

@@ -14,4 +14,5 @@ mod catalog;
 mod cli;
 mod me;
 mod operations;
+mod payments;
 mod tokens;
