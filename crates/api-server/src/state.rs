@@ -114,6 +114,7 @@ impl AppState {
         };
         let payments = PaymentService::new(
             bookings.clone(),
+            availability.clone(),
             catalog_repository.clone(),
             Arc::new(DieselPaymentRepository::new(pool.clone())),
             gateway,

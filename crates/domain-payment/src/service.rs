@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain_accounts::Principal;
 use domain_booking::{
-    apply, Action, ActionError, Actor, BookingRecord, BookingService, BookingStatus,
-    TransitionError,
+    apply, Action, ActionError, Actor, AvailabilityService, BookingError, BookingRecord,
+    BookingService, BookingStatus, Session, TransitionError,
 };
 use domain_catalog::{CancellationPolicy, CatalogRepository};
 use domain_core::{Clock, Money, StoreError};
@@ -138,6 +138,7 @@ pub enum SimulatedOutcome {
 #[derive(Clone)]
 pub struct PaymentService {
     bookings: BookingService,
+    availability: AvailabilityService,
     catalog: Arc<dyn CatalogRepository>,
     payments: Arc<dyn PaymentRepository>,
     gateway: Arc<dyn PaymentGateway>,
@@ -158,6 +159,7 @@ fn cancel_actor(principal: &Principal, booking: &BookingRecord) -> Actor {
 impl PaymentService {
     pub fn new(
         bookings: BookingService,
+        availability: AvailabilityService,
         catalog: Arc<dyn CatalogRepository>,
         payments: Arc<dyn PaymentRepository>,
         gateway: Arc<dyn PaymentGateway>,
@@ -166,6 +168,7 @@ impl PaymentService {
     ) -> Self {
         Self {
             bookings,
+            availability,
             catalog,
             payments,
             gateway,
@@ -307,6 +310,20 @@ impl PaymentService {
             .act(principal, booking_id, Action::Cancel, reason)?;
         let refund = self.settle_booking(Some(booking_id));
         Ok(Cancelled { booking, refund })
+    }
+
+    /// Cancels an adventure session as its vendor or an admin, which cancels its bookings,
+    /// and refunds each paid one in full (a vendor-initiated cancellation).
+    pub fn cancel_session(
+        &self,
+        principal: &Principal,
+        listing_id: &str,
+        session_id: &str,
+    ) -> Result<(Session, Result<IssueReport, PaymentError>), BookingError> {
+        let session = self
+            .availability
+            .cancel_session(principal, listing_id, session_id)?;
+        Ok((session, self.settle().map(|report| report.issue)))
     }
 
     /// Decides the refunds of cancelled paid bookings (one booking, or a batch) and issues

@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use domain_accounts::{Principal, Role, UserId};
 use domain_booking::{
-    Actor, Admission, BookingEvent, BookingFilter, BookingRecord, BookingRepository,
-    BookingService, BookingSettings, BookingStatus, Change, ChangeRefusal, CreateOutcome, Decide,
-    MockAvailabilityRepository, NewBooking, TimeWindow,
+    Actor, Admission, AvailabilityService, BookingEvent, BookingFilter, BookingRecord,
+    BookingRepository, BookingService, BookingSettings, BookingStatus, Change, ChangeRefusal,
+    CreateOutcome, Decide, MockAvailabilityRepository, NewBooking, TimeWindow,
 };
 use domain_catalog::{
     CancellationPolicy, Listing, ListingInput, ListingKind, MockCatalogRepository, VendorSummary,
@@ -288,8 +288,14 @@ impl Setup {
         );
         let mut gateway = self.gateway;
         gateway.expect_provider().return_const("dev");
+        let availability = AvailabilityService::new(
+            catalog.clone(),
+            Arc::new(MockAvailabilityRepository::new()),
+            clock.clone(),
+        );
         let service = PaymentService::new(
             booking_service,
+            availability,
             catalog,
             Arc::new(self.payments),
             Arc::new(gateway),

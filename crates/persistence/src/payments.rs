@@ -10,6 +10,7 @@ use domain_payment::{
     CancelledPayment, DecideEvent, DecideRefund, Effect, EventContext, EventKind, NewPayment,
     NewRefund, ParsedEvent, PaymentCreated, PaymentDetails, PaymentRecord, PaymentRepository,
     PaymentStatus, Processed, RefundIssued, RefundKind, RefundRecord, RefundStatus, RefundToIssue,
+    WebhookEvent,
 };
 
 use crate::bookings::{insert_event, load as load_booking, lock, NewEvent};
@@ -434,14 +435,22 @@ impl PaymentRepository for DieselPaymentRepository {
             apply(conn, &effect, at)?;
             // Last, so that a concurrent copy of this event waits here for the first one and
             // then fails on the primary key, rolling back its (already refused) effect.
+            let stored = WebhookEvent {
+                event_id: event.id.clone(),
+                event_type: event.event_type.clone(),
+                payload: payload.to_owned(),
+                received_at: now,
+                processed_at: now,
+                outcome: effect.outcome().to_owned(),
+            };
             diesel::insert_into(webhook_events::table)
                 .values((
-                    webhook_events::id.eq(&event.id),
-                    webhook_events::event_type.eq(&event.event_type),
-                    webhook_events::payload.eq(payload),
-                    webhook_events::received_at.eq(at),
-                    webhook_events::processed_at.eq(at),
-                    webhook_events::outcome.eq(effect.outcome()),
+                    webhook_events::id.eq(&stored.event_id),
+                    webhook_events::event_type.eq(&stored.event_type),
+                    webhook_events::payload.eq(&stored.payload),
+                    webhook_events::received_at.eq(stored.received_at.naive_utc()),
+                    webhook_events::processed_at.eq(stored.processed_at.naive_utc()),
+                    webhook_events::outcome.eq(&stored.outcome),
                 ))
                 .execute(conn)?;
             Ok(Processed::Applied(effect))

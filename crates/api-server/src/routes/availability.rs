@@ -211,7 +211,8 @@ pub async fn list_sessions(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// Cancel a session (the offering's vendor or an admin).
+/// Cancel a session (the offering's vendor or an admin). Its bookings are cancelled and the
+/// paid ones refunded in full.
 #[utoipa::path(delete, path = "/api/v1/adventures/{id}/sessions/{session_id}", tag = "availability",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Adventure id"), ("session_id" = String, Path, description = "Session id")),
@@ -226,12 +227,9 @@ pub async fn cancel_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, session_id) = path.into_inner();
-    let session = web::block(move || {
-        state
-            .availability
-            .cancel_session(&principal, &id, &session_id)
-    })
-    .await??;
+    let (session, refunds) =
+        web::block(move || state.payments.cancel_session(&principal, &id, &session_id)).await??;
+    crate::routes::payments::log_refund_problems(&refunds);
     Ok(HttpResponse::Ok().json(SessionResponse::from(session)))
 }
 
