@@ -9,6 +9,11 @@ use serde_json::{json, Value};
 use crate::both_backends;
 use crate::helpers::*;
 
+/// The scripted stand-in for Stripe that the adapter's own tests use.
+#[allow(dead_code)]
+#[path = "../../../payment-stripe/tests/gateway/stub.rs"]
+mod stripe_stub;
+
 both_backends!(
     a_paid_booking_goes_from_request_to_confirmed,
     a_failed_payment_is_recorded_and_can_still_succeed,
@@ -22,6 +27,7 @@ both_backends!(
     a_payment_after_expiry_or_cancellation_is_refunded_in_full,
     refund_previews_tell_what_cancelling_now_would_refund,
     simulate_exists_only_with_the_development_provider,
+    the_stripe_provider_creates_intents_and_refunds_through_stripes_api,
 );
 
 /// What a customer pays for the boats below: 2 h at 4,500.
@@ -740,4 +746,91 @@ async fn simulate_exists_only_with_the_development_provider(db: TestDb) {
         app.payment(&customer, &booking).await.body["status"],
         "pending"
     );
+}
+
+async fn the_stripe_provider_creates_intents_and_refunds_through_stripes_api(db: TestDb) {
+    use stripe_stub::{json as reply, Stub};
+    let intent = r#"{"id":"pi_3Stub","object":"payment_intent","client_secret":"pi_3Stub_secret_k",
+        "amount":9000,"currency":"eur","status":"requires_payment_method"}"#;
+    let stub = Stub::start(vec![
+        reply(200, intent),
+        reply(200, intent),
+        reply(
+            200,
+            r#"{"id":"re_1Stub","object":"refund","status":"pending","amount":9000}"#,
+        ),
+    ]);
+    let mut settings = settings(&db);
+    settings.payment_provider = api_server::config::PaymentProvider::Stripe;
+    settings.stripe_secret_key = Some(api_server::config::Secret::new("sk_test_wired"));
+    settings.stripe_api_base = stub.base.clone();
+    let app = spawn_with(db, settings).await;
+    let (vendor, customer, booking) = app.approved(1, "strict", 20).await;
+    let created = app.intent(&customer, &booking).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["provider"], "stripe");
+    assert_eq!(created.body["intent_id"], "pi_3Stub");
+    assert_eq!(created.body["client_secret"], "pi_3Stub_secret_k");
+    let again = app.intent(&customer, &booking).await;
+    assert_eq!(again.status, 200);
+    // Stripe reports the payment; the vendor then cancels: a full refund goes to Stripe.
+    let paid = intent_event("evt_1", "payment_intent.succeeded", &created.body, &booking);
+    assert_eq!(app.signed_webhook(&paid).await.status, 200);
+    let cancelled = app
+        .post_as(
+            &vendor,
+            &format!("/api/v1/bookings/{booking}/cancel"),
+            json!({"reason": "engine"}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200);
+    let payment = app.payment(&customer, &booking).await.body;
+    let refund = &payment["refunds"][0];
+    assert_eq!(
+        refund["status"], "pending",
+        "Stripe said pending: {payment}"
+    );
+    assert_eq!(refund["amount"]["amount"], TOTAL);
+
+    let requests = stub.requests();
+    let paths: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("POST", "/v1/payment_intents"),
+            ("GET", "/v1/payment_intents/pi_3Stub"),
+            ("POST", "/v1/refunds"),
+        ]
+    );
+    let create = &requests[0];
+    assert_eq!(create.header("authorization"), Some("Bearer sk_test_wired"));
+    let expected_key = format!("watertrek-intent-{booking}");
+    assert_eq!(
+        create.header("idempotency-key"),
+        Some(expected_key.as_str())
+    );
+    assert_eq!(create.form()["amount"], TOTAL.to_string());
+    assert_eq!(create.form()["metadata[booking_id]"], booking);
+    let refund_request = &requests[2];
+    let refund_key = format!("watertrek-refund-cancellation-{booking}");
+    assert_eq!(
+        refund_request.header("idempotency-key"),
+        Some(refund_key.as_str())
+    );
+    assert_eq!(refund_request.form()["payment_intent"], "pi_3Stub");
+    assert_eq!(refund_request.form()["amount"], TOTAL.to_string());
+    assert_eq!(
+        refund_request.form()["metadata[refund_id]"],
+        refund["id"].as_str().unwrap()
+    );
+    // Stripe's refund event completes it.
+    let done = json!({"id": "evt_2", "type": "refund.updated", "data": {"object": {
+        "id": "re_1Stub", "object": "refund", "status": "succeeded", "amount": TOTAL,
+        "metadata": {"refund_id": refund["id"]}}}});
+    assert_eq!(app.signed_webhook(&done.to_string()).await.status, 200);
+    let payment = app.payment(&customer, &booking).await.body;
+    assert_eq!(payment["refunds"][0]["status"], "succeeded");
 }
