@@ -28,32 +28,13 @@ where
     /// A vendor with one hourly item of `quantity` units in UTC, open 08:00–18:00 on weekdays.
     async fn item(&self, quantity: i64) -> (Value, String) {
         let vendor = self.vendor("shop@example.com", "Shop").await;
-        let item = self
-            .send(
-                "POST",
-                "/api/v1/equipment",
-                Some(token(&vendor)),
-                json!({
-                    "category": "boat", "title": "Boat", "city": "Lagos", "country": "PT",
-                    "currency": "EUR", "pricing_unit": "hour", "unit_price": 4500,
-                    "quantity": quantity, "timezone": "UTC", "lead_time_minutes": 120
-                }),
+        let id = self
+            .boat_of(
+                &vendor,
+                json!({"quantity": quantity, "lead_time_minutes": 120}),
             )
             .await;
-        assert_eq!(item.status, 201, "{}", item.body);
-        let id = item.body["id"].as_str().unwrap().to_owned();
-        let weekly: Vec<Value> = (0..5)
-            .map(|d| json!({"weekday": d, "start": "08:00", "end": "18:00"}))
-            .collect();
-        let reply = self
-            .send(
-                "PUT",
-                &format!("/api/v1/equipment/{id}/availability"),
-                Some(token(&vendor)),
-                json!({"weekly": weekly}),
-            )
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
+        self.weekday_hours(&vendor, &id).await;
         (vendor, id)
     }
 

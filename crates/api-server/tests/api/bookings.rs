@@ -49,24 +49,10 @@ where
     /// minimum rental of one hour.
     async fn boat(&self, quantity: i64) -> (Value, String) {
         let vendor = self.vendor("shop@example.com", "Shop").await;
-        let item = self
-            .send("POST", "/api/v1/equipment", Some(token(&vendor)), json!({
-                "category": "boat", "title": "Boat", "city": "Lagos", "country": "PT",
-                "currency": "EUR", "pricing_unit": "hour", "unit_price": 4500, "quantity": quantity,
-                "timezone": "UTC", "lead_time_minutes": 60, "min_duration_minutes": 60
-            }))
-            .await;
-        let id = item.body["id"].as_str().unwrap().to_owned();
-        let weekly: Vec<Value> = (0..5)
-            .map(|d| json!({"weekday": d, "start": "08:00", "end": "18:00"}))
-            .collect();
-        self.send(
-            "PUT",
-            &format!("/api/v1/equipment/{id}/availability"),
-            Some(token(&vendor)),
-            json!({"weekly": weekly}),
-        )
-        .await;
+        let extra =
+            json!({"quantity": quantity, "lead_time_minutes": 60, "min_duration_minutes": 60});
+        let id = self.boat_of(&vendor, extra).await;
+        self.weekday_hours(&vendor, &id).await;
         (vendor, id)
     }
 

@@ -207,6 +207,40 @@ where
         reply.body
     }
 
+    /// An hourly boat of `vendor` in Lagos at EUR 45.00 an hour, in UTC, one unit, always open;
+    /// `extra` fields are laid over these. Returns its id.
+    pub async fn boat_of(&self, vendor: &Value, extra: Value) -> String {
+        let mut body = json!({
+            "category": "boat", "title": "Boat", "city": "Lagos", "country": "PT",
+            "currency": "EUR", "pricing_unit": "hour", "unit_price": 4500, "quantity": 1,
+            "timezone": "UTC"
+        });
+        for (field, value) in extra.as_object().unwrap() {
+            body[field] = value.clone();
+        }
+        let item = self
+            .send("POST", "/api/v1/equipment", Some(token(vendor)), body)
+            .await;
+        assert_eq!(item.status, 201, "{}", item.body);
+        item.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Opens the item 08:00–18:00, Monday to Friday.
+    pub async fn weekday_hours(&self, vendor: &Value, id: &str) {
+        let weekly: Vec<Value> = (0..5)
+            .map(|d| json!({"weekday": d, "start": "08:00", "end": "18:00"}))
+            .collect();
+        let reply = self
+            .send(
+                "PUT",
+                &format!("/api/v1/equipment/{id}/availability"),
+                Some(token(vendor)),
+                json!({"weekly": weekly}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Reply {
         self.post(
             "/api/v1/auth/login",

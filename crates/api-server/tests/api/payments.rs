@@ -67,20 +67,9 @@ where
         let vendor = self
             .vendor(&format!("v{n}@example.com"), &format!("Shop {n}"))
             .await;
-        let item = self
-            .send(
-                "POST",
-                "/api/v1/equipment",
-                Some(token(&vendor)),
-                json!({
-                    "category": "boat", "title": "Boat", "city": "Lagos", "country": "PT",
-                    "currency": "EUR", "pricing_unit": "hour", "unit_price": 4500, "quantity": 1,
-                    "timezone": "UTC", "cancellation_policy": policy
-                }),
-            )
+        let id = self
+            .boat_of(&vendor, json!({"cancellation_policy": policy}))
             .await;
-        assert_eq!(item.status, 201, "{}", item.body);
-        let id = item.body["id"].as_str().unwrap();
         let customer = self.customer(&format!("c{n}@example.com")).await;
         let day = (Utc::now() + Duration::days(days_ahead)).date_naive();
         let booking = self
