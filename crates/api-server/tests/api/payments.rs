@@ -28,6 +28,7 @@ both_backends!(
     refund_previews_tell_what_cancelling_now_would_refund,
     simulate_exists_only_with_the_development_provider,
     the_stripe_provider_creates_intents_and_refunds_through_stripes_api,
+    a_cancellation_racing_the_payment_refunds_exactly_once,
 );
 
 /// What a customer pays for the boats below: 2 h at 4,500.
@@ -822,4 +823,55 @@ async fn the_stripe_provider_creates_intents_and_refunds_through_stripes_api(db:
     assert_eq!(app.signed_webhook(&done.to_string()).await.status, 200);
     let payment = app.payment(&customer, &booking).await.body;
     assert_eq!(payment["refunds"][0]["status"], "succeeded");
+}
+
+async fn a_cancellation_racing_the_payment_refunds_exactly_once(db: TestDb) {
+    let app = spawn(db).await;
+    let mut bookings = Vec::new();
+    for n in 0..6 {
+        let (_, customer, booking) = app.approved(n, "strict", 20).await;
+        let intent = app.intent(&customer, &booking).await.body;
+        let event = intent_event(
+            &format!("evt_race_{n}"),
+            "payment_intent.succeeded",
+            &intent,
+            &booking,
+        );
+        bookings.push((customer, booking, event));
+    }
+    // Each booking's cancellation and its payment event arrive at the same time.
+    let app = &app;
+    let races = bookings
+        .iter()
+        .map(|(customer, booking, event)| async move {
+            futures_util::future::join(
+                app.post_as(
+                    customer,
+                    &format!("/api/v1/bookings/{booking}/cancel"),
+                    json!({}),
+                ),
+                app.signed_webhook(event),
+            )
+            .await
+        });
+    for (cancelled, paid) in futures_util::future::join_all(races).await {
+        assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+        assert_eq!(paid.status, 200, "{}", paid.body);
+    }
+    app.settle();
+    for (customer, booking, _) in &bookings {
+        assert_eq!(app.booking(customer, booking).await["status"], "cancelled");
+        let payment = app.payment(customer, booking).await.body;
+        assert_eq!(payment["status"], "succeeded");
+        let refunds = payment["refunds"].as_array().unwrap();
+        assert_eq!(refunds.len(), 1, "exactly one refund: {payment}");
+        // Cancelled first: the payment came late and all of it goes back. Paid first: the
+        // customer cancelled a confirmed booking 20 days ahead under the strict policy.
+        let expected = match refunds[0]["kind"].as_str().unwrap() {
+            "late_payment" => TOTAL,
+            "cancellation" => TOTAL / 2,
+            other => panic!("unexpected refund kind {other}"),
+        };
+        assert_eq!(refunds[0]["amount"]["amount"], expected, "{payment}");
+    }
 }
