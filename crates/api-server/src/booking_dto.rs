@@ -257,52 +257,14 @@ impl TryFrom<QuoteRequest> for booking::QuoteInput {
     type Error = domain_core::ValidationErrors;
 
     fn try_from(r: QuoteRequest) -> Result<Self, Self::Error> {
-        let mut errors = domain_core::ValidationErrors::new();
-        match (r.equipment_id, r.session_id) {
-            (Some(equipment_id), None) => {
-                for (field, present) in [("start", r.start.is_some()), ("end", r.end.is_some())] {
-                    if !present {
-                        errors.add(field, "is required with equipment_id");
-                    }
-                }
-                if r.participants.is_some() {
-                    errors.add("participants", "goes with session_id, not equipment_id");
-                }
-                errors.into_result()?;
-                match (r.start, r.end) {
-                    (Some(start), Some(end)) => Ok(Self::Equipment {
-                        equipment_id,
-                        start,
-                        end,
-                        quantity: r.quantity.unwrap_or(1),
-                    }),
-                    _ => Err(domain_core::ValidationErrors::single(
-                        "start",
-                        "is required",
-                    )),
-                }
-            }
-            (None, Some(session_id)) => {
-                for (field, present) in [
-                    ("start", r.start.is_some()),
-                    ("end", r.end.is_some()),
-                    ("quantity", r.quantity.is_some()),
-                ] {
-                    if present {
-                        errors.add(field, "goes with equipment_id, not session_id");
-                    }
-                }
-                errors.into_result()?;
-                Ok(Self::Session {
-                    session_id,
-                    participants: r.participants.unwrap_or(1),
-                })
-            }
-            _ => Err(domain_core::ValidationErrors::single(
-                "equipment_id",
-                "give exactly one of equipment_id and session_id",
-            )),
-        }
+        Self::from_fields(booking::QuoteFields {
+            equipment_id: r.equipment_id,
+            start: r.start,
+            end: r.end,
+            quantity: r.quantity,
+            session_id: r.session_id,
+            participants: r.participants,
+        })
     }
 }
 
@@ -310,41 +272,14 @@ impl TryFrom<SessionsRequest> for booking::SessionInput {
     type Error = domain_core::ValidationErrors;
 
     fn try_from(r: SessionsRequest) -> Result<Self, Self::Error> {
-        let recurring = r.weekdays.is_some()
-            || r.time.is_some()
-            || r.from_date.is_some()
-            || r.to_date.is_some();
-        match (r.start, recurring) {
-            (Some(start), false) => Ok(Self::Single {
-                start,
-                capacity: r.capacity,
-            }),
-            (None, true) => {
-                let mut errors = domain_core::ValidationErrors::new();
-                for (field, present) in [
-                    ("weekdays", r.weekdays.is_some()),
-                    ("time", r.time.is_some()),
-                    ("from_date", r.from_date.is_some()),
-                    ("to_date", r.to_date.is_some()),
-                ] {
-                    if !present {
-                        errors.add(field, "is required for a recurrence");
-                    }
-                }
-                errors.into_result()?;
-                Ok(Self::Recurring {
-                    weekdays: r.weekdays.unwrap_or_default(),
-                    time: r.time.unwrap_or_default(),
-                    from_date: r.from_date.unwrap_or_default(),
-                    to_date: r.to_date.unwrap_or_default(),
-                    capacity: r.capacity,
-                })
-            }
-            _ => Err(domain_core::ValidationErrors::single(
-                "start",
-                "give either start (one session) or weekdays, time, from_date and to_date",
-            )),
-        }
+        Self::from_fields(booking::SessionFields {
+            start: r.start,
+            weekdays: r.weekdays,
+            time: r.time,
+            from_date: r.from_date,
+            to_date: r.to_date,
+            capacity: r.capacity,
+        })
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`quote`]: prices in integer minor units with daily and weekly caps.
 //! - [`lifecycle`]: the booking state machine with its actor rules, holds and payment deadlines.
 //! - [`sessions`]: adventure sessions, one-off or weekly recurrences.
+//! - [`inputs`]: which request fields go together (one target per quote or booking).
 //! - [`ports`] and [`availability`]: storage the rules need and the use cases over it
 //!   (opening hours, blackouts, sessions, timelines, quotes).
 
@@ -15,6 +16,7 @@ pub mod availability;
 pub mod bookings;
 pub mod capacity;
 pub mod hours;
+pub mod inputs;
 pub mod lifecycle;
 pub mod ports;
 pub mod quote;
@@ -26,6 +28,7 @@ pub use availability::*;
 pub use bookings::*;
 pub use capacity::*;
 pub use hours::*;
+pub use inputs::*;
 pub use lifecycle::*;
 pub use ports::*;
 pub use quote::*;
