@@ -167,6 +167,14 @@ impl ResponseError for ApiError {
                 cause = self.cause.as_deref().unwrap_or(""),
                 "request failed"
             );
+        } else {
+            // Refusals (409 slot taken, 422, 404, …) are answers, not problems of the server:
+            // logging each at WARN cost a formatted log line per refused booking under load.
+            tracing::debug!(
+                status = self.status.as_u16(),
+                code = self.code,
+                "request refused"
+            );
         }
         let body = Problem {
             problem_type: format!("urn:watertrek:problem:{}", self.code),

@@ -4,6 +4,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, Text, Timestamp};
 use domain_accounts::UserId;
 use domain_booking::{
     Actor, AvailabilityRepository, Blackout, BookingStatus, NewBlackout, NewSession, Occupancy,
@@ -405,7 +408,8 @@ impl AvailabilityRepository for DieselAvailabilityRepository {
     }
 }
 
-/// Blocking bookings and blackouts of the listing overlapping `range`, as occupancies.
+/// Blocking bookings and blackouts of the listing overlapping `range`, as occupancies, read
+/// in one statement.
 pub(crate) fn occupancy(
     conn: &mut DbConnection,
     listing_id: &str,
@@ -414,42 +418,88 @@ pub(crate) fn occupancy(
     now: NaiveDateTime,
     exclude: Option<&str>,
 ) -> QueryResult<Vec<Occupancy>> {
-    let (from, to) = (range.start().naive_utc(), range.end().naive_utc());
-    let mut booked = bookings::table
-        .filter(bookings::listing_id.eq(listing_id))
-        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
-    if let Some(exclude) = exclude {
-        booked = booked.filter(bookings::id.ne(exclude.to_owned()));
+    let rows: Vec<(NaiveDateTime, NaiveDateTime, i64)> = OccupancyQuery {
+        listing_id,
+        from: range.start().naive_utc(),
+        to: range.end().naive_utc(),
+        now,
+        quantity,
+        exclude,
     }
-    let booked: Vec<(NaiveDateTime, NaiveDateTime, i64)> = booked
-        .filter(bookings::session_id.is_null())
-        .filter(bookings::starts_at.lt(to))
-        .filter(bookings::occupied_until.gt(from))
-        .filter(blocking!(now))
-        .select((
-            bookings::starts_at,
-            bookings::occupied_until,
-            bookings::quantity,
-        ))
-        .load(conn)?;
-    let blocked: Vec<(NaiveDateTime, NaiveDateTime, Option<i64>)> = blackouts::table
-        .filter(blackouts::listing_id.eq(listing_id))
-        .filter(blackouts::starts_at.lt(to))
-        .filter(blackouts::ends_at.gt(from))
-        .select((blackouts::starts_at, blackouts::ends_at, blackouts::units))
-        .load(conn)?;
-    let mut occupied = Vec::with_capacity(booked.len() + blocked.len());
-    for (start, end, units) in booked {
-        occupied.push(Occupancy {
-            window: window(start, end)?,
-            units,
-        });
+    .load(conn)?;
+    rows.into_iter()
+        .map(|(start, end, units)| {
+            Ok(Occupancy {
+                window: window(start, end)?,
+                units,
+            })
+        })
+        .collect()
+}
+
+/// What takes units of an item within `[from, to)`: its blocking bookings (the condition of
+/// [`blocking!`], leaving out `exclude`) occupying `[starts_at, occupied_until)`, then its
+/// blackouts (all `quantity` units when they name none). One `UNION ALL` statement that both
+/// backends run, with a fixed text per `exclude` variant, so diesel caches it as a prepared
+/// statement (unlike `sql_query`): one round trip instead of two on the availability and
+/// booking paths.
+struct OccupancyQuery<'a> {
+    listing_id: &'a str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    now: NaiveDateTime,
+    quantity: i64,
+    exclude: Option<&'a str>,
+}
+
+impl Query for OccupancyQuery<'_> {
+    type SqlType = (Timestamp, Timestamp, BigInt);
+}
+
+impl QueryId for OccupancyQuery<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Conn> RunQueryDsl<Conn> for OccupancyQuery<'_> {}
+
+impl<DB> QueryFragment<DB> for OccupancyQuery<'_>
+where
+    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+    str: ToSql<Text, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT b.starts_at, b.occupied_until, b.quantity FROM bookings b \
+             WHERE b.listing_id = ",
+        );
+        out.push_bind_param::<Text, str>(self.listing_id)?;
+        if let Some(exclude) = self.exclude {
+            out.push_sql(" AND b.id <> ");
+            out.push_bind_param::<Text, str>(exclude)?;
+        }
+        out.push_sql(" AND b.session_id IS NULL AND b.starts_at < ");
+        out.push_bind_param::<Timestamp, _>(&self.to)?;
+        out.push_sql(" AND b.occupied_until > ");
+        out.push_bind_param::<Timestamp, _>(&self.from)?;
+        out.push_sql(
+            " AND (b.status = 'confirmed' OR (b.status = 'requested' AND b.hold_expires_at > ",
+        );
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(
+            ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
+        );
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql("))) UNION ALL SELECT x.starts_at, x.ends_at, COALESCE(x.units, ");
+        out.push_bind_param::<BigInt, _>(&self.quantity)?;
+        out.push_sql(") FROM blackouts x WHERE x.listing_id = ");
+        out.push_bind_param::<Text, str>(self.listing_id)?;
+        out.push_sql(" AND x.starts_at < ");
+        out.push_bind_param::<Timestamp, _>(&self.to)?;
+        out.push_sql(" AND x.ends_at > ");
+        out.push_bind_param::<Timestamp, _>(&self.from)?;
+        Ok(())
     }
-    for (start, end, units) in blocked {
-        occupied.push(Occupancy {
-            window: window(start, end)?,
-            units: units.unwrap_or(quantity),
-        });
-    }
-    Ok(occupied)
 }

@@ -171,6 +171,109 @@ pub(crate) fn lock(
     Ok(())
 }
 
+/// What [`lock_for_create`] read from the row it locked.
+enum Locked {
+    /// An item: its quantity and the listing's title.
+    Item { quantity: i64, title: String },
+    /// A session: its window, capacity and status.
+    Session {
+        starts_at: NaiveDateTime,
+        ends_at: NaiveDateTime,
+        capacity: i64,
+        status: String,
+    },
+}
+
+/// [`lock`] for `create`, reading in the same statement what admission needs from the locked
+/// row: the item's quantity (and the title, for the answer) or the session. On PostgreSQL the
+/// item's `listings` and `equipment_terms` rows are both locked, in that order (the order
+/// `update_listing` takes them in), so a quantity changed meanwhile is seen.
+fn lock_for_create(
+    conn: &mut DbConnection,
+    listing_id: &str,
+    session_id: Option<&str>,
+) -> QueryResult<Locked> {
+    match session_id {
+        Some(session) => {
+            let query = sessions::table.find(session).select((
+                sessions::starts_at,
+                sessions::ends_at,
+                sessions::capacity,
+                sessions::status,
+            ));
+            let (starts_at, ends_at, capacity, status) = match conn {
+                DbConnection::Postgresql(pg) => query.for_update().first(pg)?,
+                _ => query.first(conn)?,
+            };
+            Ok(Locked::Session {
+                starts_at,
+                ends_at,
+                capacity,
+                status,
+            })
+        }
+        None => {
+            let query = listings::table
+                .inner_join(equipment_terms::table)
+                .filter(listings::id.eq(listing_id))
+                .select((equipment_terms::quantity, listings::title));
+            let (quantity, title) = match conn {
+                DbConnection::Postgresql(pg) => query.for_update().first(pg)?,
+                _ => query.first(conn)?,
+            };
+            Ok(Locked::Item { quantity, title })
+        }
+    }
+}
+
+/// The admission of a new booking from what [`lock_for_create`] read.
+fn admission_of_locked(
+    conn: &mut DbConnection,
+    new: &NewBooking,
+    locked: &Locked,
+    now: NaiveDateTime,
+) -> QueryResult<Admission> {
+    match (locked, new.session_id.as_deref()) {
+        (
+            Locked::Session {
+                starts_at,
+                ends_at,
+                capacity,
+                status,
+            },
+            Some(session_id),
+        ) => {
+            let seats_taken: i64 = bookings::table
+                .filter(bookings::session_id.eq(session_id))
+                .filter(crate::availability::blocking!(now))
+                .select(bookings::quantity)
+                .load::<i64>(conn)?
+                .into_iter()
+                .sum();
+            Ok(Admission::Seats(Session {
+                id: session_id.to_owned(),
+                listing_id: new.listing_id.clone(),
+                window: TimeWindow::new(starts_at.and_utc(), ends_at.and_utc())
+                    .map_err(|_| corrupt("session window"))?,
+                capacity: *capacity,
+                status: SessionStatus::parse(status).ok_or_else(|| corrupt("session status"))?,
+                seats_taken,
+            }))
+        }
+        (Locked::Item { quantity, .. }, None) => {
+            let range =
+                TimeWindow::new(new.window.start(), new.occupied_until.max(new.window.end()))
+                    .map_err(|_| corrupt("booking window"))?;
+            let occupied = occupancy(conn, &new.listing_id, *quantity, &range, now, None)?;
+            Ok(Admission::Units {
+                quantity: *quantity,
+                occupied,
+            })
+        }
+        _ => Err(corrupt("booking target")),
+    }
+}
+
 /// The admission of a booking at `now`, leaving out `exclude` (the booking being approved).
 fn admission(
     conn: &mut DbConnection,
@@ -290,7 +393,7 @@ impl BookingRepository for DieselBookingRepository {
         let at = now.naive_utc();
         let id = new_id();
         let result = write_transaction(&mut conn, |conn| {
-            lock(conn, &new.listing_id, new.session_id.as_deref())?;
+            let locked = lock_for_create(conn, &new.listing_id, new.session_id.as_deref())?;
             if let Some(key) = &new.idempotency_key {
                 if let Some(outcome) = replay(conn, &new.customer_id, key, &new.request_hash)? {
                     return Ok(outcome);
@@ -305,19 +408,11 @@ impl BookingRepository for DieselBookingRepository {
             if holds >= max_active_holds {
                 return Ok(CreateOutcome::TooManyHolds);
             }
-            let admission = admission(
-                conn,
-                &new.listing_id,
-                new.session_id.as_deref(),
-                &new.window,
-                new.occupied_until,
-                None,
-                at,
-            )?;
+            let admission = admission_of_locked(conn, new, &locked, at)?;
             if let Err(reasons) = admit(&admission) {
                 return Ok(CreateOutcome::Refused(reasons));
             }
-            diesel::insert_into(bookings::table)
+            let row: BookingRow = diesel::insert_into(bookings::table)
                 .values((
                     bookings::id.eq(&id),
                     bookings::listing_id.eq(&new.listing_id),
@@ -339,7 +434,8 @@ impl BookingRepository for DieselBookingRepository {
                     bookings::created_at.eq(at),
                     bookings::updated_at.eq(at),
                 ))
-                .execute(conn)?;
+                .returning(<BookingRow as Selectable<Backend>>::construct_selection())
+                .get_result(conn)?;
             insert_event(
                 conn,
                 &NewEvent {
@@ -352,9 +448,17 @@ impl BookingRepository for DieselBookingRepository {
                     at,
                 },
             )?;
-            load(conn, &id)?
-                .map(CreateOutcome::Created)
-                .ok_or(diesel::result::Error::NotFound)
+            let (kind, title) = match locked {
+                Locked::Item { title, .. } => (ListingKind::Equipment, title),
+                Locked::Session { .. } => (
+                    ListingKind::Adventure,
+                    listings::table
+                        .find(&new.listing_id)
+                        .select(listings::title)
+                        .first(conn)?,
+                ),
+            };
+            into_record(row, kind.as_str(), title).map(CreateOutcome::Created)
         });
         match result {
             Ok(outcome) => Ok(outcome),

@@ -4,8 +4,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::expression::{is_aggregate, AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Timestamp};
 use domain_accounts::{CountryCode, TimeZone, UserId, VendorProfile};
 use domain_catalog::{
     AddImageError, AdventureTerms, BrowseFilter, CancellationPolicy, CatalogRepository, Category,
@@ -385,20 +388,29 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The public listings of `kind` matching `filter`, as a boxed query (used for the count
-/// and for the page, so both see the same filters).
+/// The public listings of `kind` matching `filter`, as a boxed query over `listings ⋈ users`
+/// (the vendor must be active). The category and vendor slugs are resolved by sub-selects, so
+/// no other table is joined per row. Every part is safe for diesel to cache as a prepared
+/// statement (one per combination of filters), so PostgreSQL plans it once per connection.
 macro_rules! public_listings {
     ($kind:expr, $filter:expr) => {{
         let filter: &BrowseFilter = $filter;
+        let kind: ListingKind = $kind;
         let mut query = listings::table
-            .inner_join(categories::table)
-            .inner_join(users::table.inner_join(vendor_profiles::table))
-            .filter(listings::kind.eq($kind.as_str()))
+            .inner_join(users::table)
+            .filter(listings::kind.eq(kind.as_str()))
             .filter(listings::is_active.eq(true))
             .filter(users::is_active.eq(true))
             .into_boxed::<Backend>();
         if let Some(category) = &filter.category {
-            query = query.filter(categories::slug.eq(category.clone()));
+            query = query.filter(
+                listings::category_id.eq_any(
+                    categories::table
+                        .filter(categories::kind.eq(kind.as_str()))
+                        .filter(categories::slug.eq(category.clone()))
+                        .select(categories::id),
+                ),
+            );
         }
         if let Some(location) = &filter.location {
             query = query.filter(
@@ -417,63 +429,32 @@ macro_rules! public_listings {
             query = query.filter(listings::price.le(max));
         }
         if let Some(vendor) = &filter.vendor {
-            query = query.filter(vendor_profiles::slug.eq(vendor.clone()));
+            query = query.filter(
+                listings::vendor_id.eq_any(
+                    vendor_profiles::table
+                        .filter(vendor_profiles::slug.eq(vendor.clone()))
+                        .select(vendor_profiles::user_id),
+                ),
+            );
         }
         if let Some(window) = filter.available {
-            let (from, to, now) = (
-                window.from.naive_utc(),
-                window.to.naive_utc(),
-                window.now.naive_utc(),
-            );
-            query = match $kind {
-                ListingKind::Equipment => query.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>(EQUIPMENT_FREE_SQL[0])
-                        .bind::<Timestamp, _>(from)
-                        .sql(EQUIPMENT_FREE_SQL[1])
-                        .bind::<Timestamp, _>(from)
-                        .sql(EQUIPMENT_FREE_SQL[2])
-                        .bind::<Timestamp, _>(to)
-                        .sql(EQUIPMENT_FREE_SQL[3])
-                        .bind::<Timestamp, _>(now)
-                        .sql(EQUIPMENT_FREE_SQL[4])
-                        .bind::<Timestamp, _>(now)
-                        .sql(EQUIPMENT_FREE_SQL[5])
-                        .bind::<Timestamp, _>(from)
-                        .sql(EQUIPMENT_FREE_SQL[6])
-                        .bind::<Timestamp, _>(to)
-                        .sql(EQUIPMENT_FREE_SQL[7])
-                        .bind::<Timestamp, _>(now)
-                        .sql(EQUIPMENT_FREE_SQL[8])
-                        .bind::<Timestamp, _>(now)
-                        .sql(EQUIPMENT_FREE_SQL[9])
-                        .bind::<BigInt, _>(window.amount)
-                        .sql(EQUIPMENT_FREE_SQL[10]),
-                ),
-                ListingKind::Adventure => query.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>(SESSION_FREE_SQL[0])
-                        .bind::<Timestamp, _>(from)
-                        .sql(SESSION_FREE_SQL[1])
-                        .bind::<Timestamp, _>(to)
-                        .sql(SESSION_FREE_SQL[2])
-                        .bind::<Timestamp, _>(now)
-                        .sql(SESSION_FREE_SQL[3])
-                        .bind::<Timestamp, _>(now)
-                        .sql(SESSION_FREE_SQL[4])
-                        .bind::<Timestamp, _>(now)
-                        .sql(SESSION_FREE_SQL[5])
-                        .bind::<BigInt, _>(window.amount)
-                        .sql(SESSION_FREE_SQL[6]),
-                ),
+            let free = FreeInWindow {
+                kind,
+                from: window.from.naive_utc(),
+                to: window.to.naive_utc(),
+                now: window.now.naive_utc(),
+                amount: window.amount,
             };
+            query = query.filter(free);
         }
         query
     }};
 }
 
 /// "At least `amount` units of the item are free at every instant of `[from, to)`", in SQL
-/// both backends run, around the binds `from, from, to, now, now, from?…` in the order used by
-/// `public_listings!`. Free units only change where an occupancy starts, so it is enough to
-/// check `from` and every start of a blocking booking or blackout inside the window.
+/// both backends run, around the binds `from, from, to, now, now, from, to, now, now, amount`.
+/// Free units only change where an occupancy starts, so it is enough to check `from` and
+/// every start of a blocking booking or blackout inside the window.
 const EQUIPMENT_FREE_SQL: [&str; 11] = [
     "NOT EXISTS (SELECT 1 FROM (SELECT ",
     " AS p UNION ALL SELECT b.starts_at FROM bookings b WHERE b.listing_id = listings.id \
@@ -509,6 +490,116 @@ const SESSION_FREE_SQL: [&str; 7] = [
     ")))), 0) >= ",
     ")",
 ];
+
+/// The availability-window filter of browse ([`EQUIPMENT_FREE_SQL`] or [`SESSION_FREE_SQL`])
+/// as an expression of its own. Unlike `dsl::sql`, which diesel never caches, its SQL text
+/// depends only on `kind`, so the browse query stays a cached prepared statement: planning
+/// the correlated sub-queries on every request cost more than running them.
+#[derive(Debug, Clone, Copy)]
+struct FreeInWindow {
+    kind: ListingKind,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    now: NaiveDateTime,
+    amount: i64,
+}
+
+impl Expression for FreeInWindow {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for FreeInWindow {}
+
+impl ValidGrouping<()> for FreeInWindow {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for FreeInWindow {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> QueryFragment<DB> for FreeInWindow
+where
+    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let (sql, binds): (&[&str], Vec<Bind<'_>>) = match self.kind {
+            ListingKind::Equipment => (
+                &EQUIPMENT_FREE_SQL,
+                vec![
+                    Bind::At(&self.from),
+                    Bind::At(&self.from),
+                    Bind::At(&self.to),
+                    Bind::At(&self.now),
+                    Bind::At(&self.now),
+                    Bind::At(&self.from),
+                    Bind::At(&self.to),
+                    Bind::At(&self.now),
+                    Bind::At(&self.now),
+                    Bind::Amount(&self.amount),
+                ],
+            ),
+            ListingKind::Adventure => (
+                &SESSION_FREE_SQL,
+                vec![
+                    Bind::At(&self.from),
+                    Bind::At(&self.to),
+                    Bind::At(&self.now),
+                    Bind::At(&self.now),
+                    Bind::At(&self.now),
+                    Bind::Amount(&self.amount),
+                ],
+            ),
+        };
+        debug_assert_eq!(sql.len(), binds.len() + 1);
+        for (part, bind) in sql.iter().zip(binds) {
+            out.push_sql(part);
+            match bind {
+                Bind::At(at) => out.push_bind_param::<Timestamp, _>(at)?,
+                Bind::Amount(amount) => out.push_bind_param::<BigInt, _>(amount)?,
+            }
+        }
+        out.push_sql(sql[sql.len() - 1]);
+        Ok(())
+    }
+}
+
+enum Bind<'a> {
+    At(&'a NaiveDateTime),
+    Amount(&'a i64),
+}
+
+/// `COUNT(*) OVER ()`: the number of rows matching the filters, on each row of the page, so
+/// one query gives the page and the total.
+#[derive(Debug, Clone, Copy)]
+struct CountOver;
+
+impl Expression for CountOver {
+    type SqlType = BigInt;
+}
+
+impl<QS> AppearsOnTable<QS> for CountOver {}
+
+impl<QS> SelectableExpression<QS> for CountOver {}
+
+impl ValidGrouping<()> for CountOver {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for CountOver {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB: diesel::backend::Backend> QueryFragment<DB> for CountOver {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("COUNT(*) OVER ()");
+        Ok(())
+    }
+}
 
 fn page_of(
     conn: &mut DbConnection,
@@ -607,8 +698,44 @@ fn write_terms(
     Ok(())
 }
 
+/// One row of [`one_listing`]: the listing and one of its images (none when it has none).
+#[derive(Queryable, Selectable)]
+#[diesel(check_for_backend(Backend))]
+struct ListingImageRecord {
+    #[diesel(embed)]
+    listing: ListingRecord,
+    #[diesel(embed)]
+    image: Option<ImageRow>,
+}
+
+/// One listing by id with vendor, category and images, in one query (a row per image).
 fn one_listing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
-    Ok(load_listings(conn, &[id.to_owned()])?.pop())
+    let rows: Vec<ListingImageRecord> = listings::table
+        .inner_join(categories::table)
+        .inner_join(users::table.inner_join(vendor_profiles::table))
+        .left_join(equipment_terms::table)
+        .left_join(adventure_terms::table)
+        .left_join(listing_images::table)
+        .filter(listings::id.eq(id))
+        .order((
+            listing_images::is_primary.desc(),
+            listing_images::position,
+            listing_images::created_at,
+            listing_images::id,
+        ))
+        .select(ListingImageRecord::as_select())
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    let images = first
+        .image
+        .into_iter()
+        .chain(rows.filter_map(|row| row.image))
+        .map(ListingImage::from)
+        .collect();
+    into_listing(first.listing, images).map(Some)
 }
 
 impl CatalogRepository for DieselCatalogRepository {
@@ -851,14 +978,20 @@ impl CatalogRepository for DieselCatalogRepository {
         let conn = &mut *conn;
         let (limit, offset) = limit_offset(page);
         let run = |conn: &mut DbConnection| -> QueryResult<Page<Listing>> {
-            let total: i64 = public_listings!(kind, filter).count().get_result(conn)?;
-            let query = public_listings!(kind, filter).select(listings::id);
+            let query = public_listings!(kind, filter).select((listings::id, CountOver));
             let query = match filter.sort {
                 Sort::Newest => query.order((listings::created_at.desc(), listings::id.desc())),
                 Sort::PriceAscending => query.order((listings::price.asc(), listings::id.asc())),
                 Sort::PriceDescending => query.order((listings::price.desc(), listings::id.asc())),
             };
-            let ids: Vec<String> = query.limit(limit).offset(offset).load(conn)?;
+            let rows: Vec<(String, i64)> = query.limit(limit).offset(offset).load(conn)?;
+            let total = match rows.first() {
+                Some((_, total)) => *total,
+                // A page past the end has no row to carry the total.
+                None if offset > 0 => public_listings!(kind, filter).count().get_result(conn)?,
+                None => 0,
+            };
+            let ids: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
             page_of(conn, ids, page, total)
         };
         run(conn).map_err(store_error)

@@ -2,7 +2,9 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
@@ -150,13 +152,52 @@ impl r2d2::ManageConnection for ConnectionManager {
         conn.batch_execute("SELECT 1").map_err(ConnectError::Setup)
     }
 
+    /// Called when a connection goes back to the pool. A connection left in a transaction is
+    /// broken. While connections are suspect (a query failed because the server closed one,
+    /// see [`store_error`]), each returning connection is also pinged, so the dead ones are
+    /// dropped and replaced rather than handed out again.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         diesel::r2d2::R2D2Connection::is_broken(conn)
+            || (connections_suspect() && conn.batch_execute("SELECT 1").is_err())
     }
+}
+
+/// How long after a lost connection every connection returning to the pool is pinged.
+const SUSPECT_PERIOD: Duration = Duration::from_secs(60);
+
+fn clock_origin() -> Instant {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    *ORIGIN.get_or_init(Instant::now)
+}
+
+/// Milliseconds after [`clock_origin`] until which pooled connections are suspect.
+static SUSPECT_UNTIL_MS: AtomicU64 = AtomicU64::new(0);
+
+fn now_ms() -> u64 {
+    u64::try_from(clock_origin().elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Marks every pooled connection suspect for a while: the database closed one of them (a
+/// restart, a failover, an idle timeout), so the others are likely gone too.
+fn suspect_connections() {
+    SUSPECT_UNTIL_MS.fetch_max(
+        now_ms().saturating_add(SUSPECT_PERIOD.as_millis() as u64),
+        Ordering::Relaxed,
+    );
+}
+
+fn connections_suspect() -> bool {
+    let until = SUSPECT_UNTIL_MS.load(Ordering::Relaxed);
+    until != 0 && now_ms() < until
 }
 
 /// Creates the SQLite folder if needed and builds a pool of `size` connections that waits at
 /// most [`CONNECTION_TIMEOUT`] for a connection.
+///
+/// Connections are not tested on checkout (that cost a `SELECT 1` round trip per checkout):
+/// a connection the server closed fails its next query with `ClosedConnection`, which
+/// [`store_error`] reports as unavailable (503) and which makes the pool ping and replace
+/// returning connections for a while (see `has_broken`). `/health/ready` pings explicitly.
 pub fn build_pool(target: &DatabaseTarget, size: u32) -> Result<DbPool, ConnectError> {
     if let DatabaseTarget::Sqlite(path) = target {
         create_parent_folder(path)?;
@@ -170,7 +211,7 @@ pub fn build_pool(target: &DatabaseTarget, size: u32) -> Result<DbPool, ConnectE
         .max_size(size)
         .min_idle(Some(size.min(2)))
         .connection_timeout(CONNECTION_TIMEOUT)
-        .test_on_check_out(true)
+        .test_on_check_out(false)
         .build_unchecked(ConnectionManager::new(target.clone())))
 }
 
@@ -256,7 +297,12 @@ where
 pub fn store_error(error: DieselError) -> StoreError {
     match &error {
         DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+            suspect_connections();
             StoreError::unavailable(error)
+        }
+        DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
+            suspect_connections();
+            StoreError::unexpected(error)
         }
         DieselError::DatabaseError(_, info) if info.message().contains("database is locked") => {
             StoreError::unavailable(error)
@@ -284,8 +330,10 @@ pub fn checkout(pool: &DbPool) -> Result<PooledConnection, StoreError> {
 /// Whether the database answers a trivial query now.
 pub fn ping(pool: &DbPool) -> Result<(), StoreError> {
     let mut conn = checkout(pool)?;
-    conn.batch_execute("SELECT 1")
-        .map_err(StoreError::unavailable)
+    conn.batch_execute("SELECT 1").map_err(|error| {
+        suspect_connections();
+        StoreError::unavailable(error)
+    })
 }
 
 #[cfg(test)]

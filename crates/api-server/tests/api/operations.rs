@@ -323,3 +323,58 @@ async fn the_server_listens_on_a_real_port() {
     assert!(response.contains("\"status\":\"ok\""));
     handle.stop(true).await;
 }
+
+#[test]
+fn connections_the_server_closed_fail_once_and_are_replaced() {
+    use diesel::connection::SimpleConnection;
+    use diesel::RunQueryDsl;
+    use persistence::db::{store_error, PooledConnection};
+
+    #[derive(diesel::QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    let Some(db) = TestDb::postgres() else {
+        return;
+    };
+    // The pool tests no connection on checkout: lost connections are noticed by their errors.
+    let size = db.pool.max_size() as usize;
+    let hold_all =
+        || -> Vec<PooledConnection> { (0..size).map(|_| db.pool.get().unwrap()).collect() };
+    // Open every connection of the pool, then let the server close all but one of them, as a
+    // restart or a failover would.
+    let mut held = hold_all();
+    let survivor: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+        .get_result(&mut *held[0])
+        .unwrap();
+    held[0]
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> {}",
+            survivor.pid
+        ))
+        .unwrap();
+    drop(held);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // Each closed connection fails once, as unavailable (503), and is then replaced.
+    let mut failures = 0;
+    for _ in 0..3 {
+        for conn in &mut hold_all() {
+            if let Err(error) = conn.batch_execute("SELECT 1").map_err(store_error) {
+                assert!(
+                    matches!(error, domain_core::StoreError::Unavailable(_)),
+                    "unexpected error {error:?}"
+                );
+                failures += 1;
+            }
+        }
+    }
+    assert!(
+        failures < size,
+        "{failures} failures for {size} connections"
+    );
+    for conn in &mut hold_all() {
+        conn.batch_execute("SELECT 1").unwrap();
+    }
+}
