@@ -118,6 +118,8 @@ SELECT t.n, t.kind, t.category, t.r_unit, t.r_qty, t.r_misc,
 FROM typed t
 JOIN seed_vendors v ON v.n = t.vendor_n;
 
+-- `vendor_active` (migration 000007) is set from the vendor's `users.is_active` by the trigger
+-- `listings_vendor_active_on_write`, as for listings the server creates.
 INSERT INTO listings (id, kind, vendor_id, category_id, title, description, address, city, region, country,
                       latitude, longitude, timezone, currency, price, lead_time_minutes, cancellation_policy,
                       is_active, attributes, search_text, location_text, created_at, updated_at)

@@ -388,19 +388,19 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The public listings of `kind` matching `filter`, as a boxed query over `listings ⋈ users`
-/// (the vendor must be active). The category and vendor slugs are resolved by sub-selects, so
-/// no other table is joined per row. Every part is safe for diesel to cache as a prepared
+/// The public listings of `kind` matching `filter`, as a boxed query over `listings` alone:
+/// the vendor must be active, which `listings.vendor_active` (a copy of `users.is_active` kept
+/// by triggers, migration `2026-11-25-000007_performance_2`) says without joining `users`. The
+/// category and vendor slugs are resolved by sub-selects, so no other table is joined per row. Every part is safe for diesel to cache as a prepared
 /// statement (one per combination of filters), so PostgreSQL plans it once per connection.
 macro_rules! public_listings {
     ($kind:expr, $filter:expr) => {{
         let filter: &BrowseFilter = $filter;
         let kind: ListingKind = $kind;
         let mut query = listings::table
-            .inner_join(users::table)
             .filter(listings::kind.eq(kind.as_str()))
             .filter(listings::is_active.eq(true))
-            .filter(users::is_active.eq(true))
+            .filter(listings::vendor_active.eq(true))
             .into_boxed::<Backend>();
         if let Some(category) = &filter.category {
             query = query.filter(

@@ -105,6 +105,7 @@ diesel::table! {
         location_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        vendor_active -> Bool,
     }
 }
 

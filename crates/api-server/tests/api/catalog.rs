@@ -552,6 +552,15 @@ async fn inactive_listings_and_vendors_are_hidden_from_the_public(db: TestDb) {
     app.get("/api/v1/vendors/shop", None)
         .await
         .assert_problem(404, "not_found");
+    // Browse reads the copy of the flag on the listings (kept by triggers): it follows the
+    // vendor back, and the other vendor's listings never depended on it.
+    app.create(token(&stranger), "equipment", boat("Elsewhere", 100))
+        .await;
+    assert_eq!(app.titles("").await, vec!["Elsewhere"]);
+    app.execute("UPDATE users SET is_active = TRUE WHERE email = 'shop@example.com'");
+    let mut titles = app.titles("").await;
+    titles.sort();
+    assert_eq!(titles, vec!["Elsewhere", "Visible"]);
 }
 
 async fn each_browse_filter_narrows_the_results(db: TestDb) {
