@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, HasSqlType, Text, Timestamp};
+use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
 use domain_accounts::UserId;
 use domain_booking::{
     Actor, AvailabilityRepository, Blackout, BookingStatus, NewBlackout, NewSession, Occupancy,
@@ -435,6 +435,80 @@ pub(crate) fn occupancy(
             })
         })
         .collect()
+}
+
+/// The number of live holds of `customer` (bookings `requested` whose hold has not expired at
+/// `now`) and [`occupancy`] of the item, in one statement: the booking path needs both right
+/// after it takes the item's lock, so they share one round trip and one snapshot.
+pub(crate) fn holds_and_occupancy(
+    conn: &mut DbConnection,
+    customer: &str,
+    listing_id: &str,
+    quantity: i64,
+    range: &TimeWindow,
+    now: NaiveDateTime,
+) -> QueryResult<(i64, Vec<Occupancy>)> {
+    let rows: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>, i64)> = HoldsAndOccupancyQuery {
+        customer,
+        now,
+        occupancy: OccupancyQuery {
+            listing_id,
+            from: range.start().naive_utc(),
+            to: range.end().naive_utc(),
+            now,
+            quantity,
+            exclude: None,
+        },
+    }
+    .load(conn)?;
+    let mut holds = 0;
+    let mut occupied = Vec::with_capacity(rows.len());
+    for row in rows {
+        match row {
+            (Some(start), Some(end), units) => occupied.push(Occupancy {
+                window: window(start, end)?,
+                units,
+            }),
+            (_, _, count) => holds = count,
+        }
+    }
+    Ok((holds, occupied))
+}
+
+/// `SELECT NULL, NULL, <live holds of the customer> UNION ALL` [`OccupancyQuery`]: the row
+/// without times carries the hold count. A fixed text, cached like [`OccupancyQuery`].
+struct HoldsAndOccupancyQuery<'a> {
+    customer: &'a str,
+    now: NaiveDateTime,
+    occupancy: OccupancyQuery<'a>,
+}
+
+impl Query for HoldsAndOccupancyQuery<'_> {
+    type SqlType = (Nullable<Timestamp>, Nullable<Timestamp>, BigInt);
+}
+
+impl QueryId for HoldsAndOccupancyQuery<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Conn> RunQueryDsl<Conn> for HoldsAndOccupancyQuery<'_> {}
+
+impl<DB> QueryFragment<DB> for HoldsAndOccupancyQuery<'_>
+where
+    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+    str: ToSql<Text, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("SELECT NULL, NULL, COUNT(*) FROM bookings h WHERE h.customer_id = ");
+        out.push_bind_param::<Text, str>(self.customer)?;
+        out.push_sql(" AND h.status = 'requested' AND h.hold_expires_at > ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(" UNION ALL ");
+        self.occupancy.walk_ast(out.reborrow())
+    }
 }
 
 /// What takes units of an item within `[from, to)`: its blocking bookings (the condition of

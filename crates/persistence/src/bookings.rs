@@ -13,7 +13,7 @@ use domain_booking::{
 use domain_catalog::ListingKind;
 use domain_core::{Currency, Money, Page, PageRequest, StoreError};
 
-use crate::availability::occupancy;
+use crate::availability::{holds_and_occupancy, occupancy};
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
@@ -381,6 +381,209 @@ fn replay(
     Ok(load(conn, &id)?.map(CreateOutcome::Replayed))
 }
 
+/// The hold count of the customer and the admission of `new`, read after [`lock_for_create`].
+/// For an item both come from one statement ([`holds_and_occupancy`]); for a session the
+/// seats and the holds are two.
+fn holds_and_admission(
+    conn: &mut DbConnection,
+    new: &NewBooking,
+    locked: &Locked,
+    now: NaiveDateTime,
+) -> QueryResult<(i64, Admission)> {
+    match (locked, new.session_id.as_deref()) {
+        (Locked::Item { quantity, .. }, None) => {
+            let range =
+                TimeWindow::new(new.window.start(), new.occupied_until.max(new.window.end()))
+                    .map_err(|_| corrupt("booking window"))?;
+            let (holds, occupied) = holds_and_occupancy(
+                conn,
+                &new.customer_id.0,
+                &new.listing_id,
+                *quantity,
+                &range,
+                now,
+            )?;
+            Ok((
+                holds,
+                Admission::Units {
+                    quantity: *quantity,
+                    occupied,
+                },
+            ))
+        }
+        _ => {
+            let holds: i64 = bookings::table
+                .filter(bookings::customer_id.eq(&new.customer_id.0))
+                .filter(bookings::status.eq("requested"))
+                .filter(bookings::hold_expires_at.gt(now))
+                .count()
+                .get_result(conn)?;
+            Ok((holds, admission_of_locked(conn, new, locked, now)?))
+        }
+    }
+}
+
+/// Inserts `new` as a `requested` booking with its first event (from none to `requested`).
+/// On PostgreSQL one statement does both ([`InsertRequested`]); on SQLite two.
+fn insert_requested(
+    conn: &mut DbConnection,
+    new: &NewBooking,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<BookingRow> {
+    if let DbConnection::Postgresql(pg) = conn {
+        let event_id = new_id();
+        return InsertRequested {
+            new,
+            id,
+            event_id: &event_id,
+            line_items: line_items_json(&new.quote.line_items),
+            starts_at: new.window.start().naive_utc(),
+            ends_at: new.window.end().naive_utc(),
+            occupied_until: new.occupied_until.naive_utc(),
+            hold_expires_at: new.hold_expires_at.naive_utc(),
+            at,
+        }
+        .get_result(pg);
+    }
+    let row: BookingRow = diesel::insert_into(bookings::table)
+        .values((
+            bookings::id.eq(id),
+            bookings::listing_id.eq(&new.listing_id),
+            bookings::session_id.eq(new.session_id.as_deref()),
+            bookings::customer_id.eq(&new.customer_id.0),
+            bookings::vendor_id.eq(&new.vendor_id.0),
+            bookings::status.eq(BookingStatus::Requested.as_str()),
+            bookings::starts_at.eq(new.window.start().naive_utc()),
+            bookings::ends_at.eq(new.window.end().naive_utc()),
+            bookings::occupied_until.eq(new.occupied_until.naive_utc()),
+            bookings::quantity.eq(new.quantity),
+            bookings::total_amount.eq(new.quote.total.amount),
+            bookings::currency.eq(new.quote.total.currency.code()),
+            bookings::line_items.eq(line_items_json(&new.quote.line_items)),
+            bookings::notes.eq(new.notes.as_deref()),
+            bookings::hold_expires_at.eq(new.hold_expires_at.naive_utc()),
+            bookings::idempotency_key.eq(new.idempotency_key.as_deref()),
+            bookings::request_hash.eq(&new.request_hash),
+            bookings::created_at.eq(at),
+            bookings::updated_at.eq(at),
+        ))
+        .returning(<BookingRow as Selectable<Backend>>::construct_selection())
+        .get_result(conn)?;
+    insert_event(
+        conn,
+        &NewEvent {
+            booking_id: id,
+            from: None,
+            to: BookingStatus::Requested,
+            actor: Actor::Customer,
+            actor_id: Some(&new.customer_id),
+            reason: None,
+            at,
+        },
+    )?;
+    Ok(row)
+}
+
+/// `INSERT` of a new `requested` booking and of its first event in one PostgreSQL statement
+/// (a data-modifying `WITH`), returning the booking's columns. Its text is fixed, so diesel
+/// caches it as a prepared statement. The event's foreign key is checked at the end of the
+/// statement, when the booking row exists.
+struct InsertRequested<'a> {
+    new: &'a NewBooking,
+    id: &'a str,
+    event_id: &'a str,
+    line_items: String,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    occupied_until: NaiveDateTime,
+    hold_expires_at: NaiveDateTime,
+    at: NaiveDateTime,
+}
+
+type BookingRowSql =
+    <<BookingRow as Selectable<diesel::pg::Pg>>::SelectExpression as diesel::Expression>::SqlType;
+
+impl diesel::query_builder::Query for InsertRequested<'_> {
+    type SqlType = BookingRowSql;
+}
+
+impl diesel::query_builder::QueryId for InsertRequested<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Conn> RunQueryDsl<Conn> for InsertRequested<'_> {}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertRequested<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+        let new = self.new;
+        out.push_sql(
+            "WITH b AS (INSERT INTO bookings (id, listing_id, session_id, customer_id, \
+             vendor_id, status, starts_at, ends_at, occupied_until, quantity, total_amount, \
+             currency, line_items, notes, hold_expires_at, idempotency_key, request_hash, \
+             created_at, updated_at) VALUES (",
+        );
+        out.push_bind_param::<Text, str>(self.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, String>(&new.listing_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.session_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, String>(&new.customer_id.0)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, String>(&new.vendor_id.0)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, str>(BookingStatus::Requested.as_str())?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.starts_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.ends_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.occupied_until)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, i64>(&new.quantity)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, i64>(&new.quote.total.amount)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, str>(new.quote.total.currency.code())?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, String>(&self.line_items)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.notes)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.hold_expires_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.idempotency_key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, String>(&new.request_hash)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.at)?;
+        out.push_sql(
+            ") RETURNING *), e AS (INSERT INTO booking_events (id, booking_id, from_status, \
+             to_status, actor, actor_id, reason, at) SELECT ",
+        );
+        out.push_bind_param::<Text, str>(self.event_id)?;
+        out.push_sql(", b.id, NULL, b.status, ");
+        out.push_bind_param::<Text, str>(Actor::Customer.as_str())?;
+        out.push_sql(", b.customer_id, NULL, b.created_at FROM b) SELECT ");
+        // The columns of `BookingRow`, in its field order.
+        out.push_sql(
+            "b.id, b.listing_id, b.session_id, b.customer_id, b.vendor_id, b.status, \
+             b.starts_at, b.ends_at, b.occupied_until, b.quantity, b.total_amount, b.currency, \
+             b.line_items, b.notes, b.hold_expires_at, b.payment_due_at, b.created_at, \
+             b.updated_at FROM b",
+        );
+        Ok(())
+    }
+}
+
 impl BookingRepository for DieselBookingRepository {
     fn create(
         &self,
@@ -399,55 +602,14 @@ impl BookingRepository for DieselBookingRepository {
                     return Ok(outcome);
                 }
             }
-            let holds: i64 = bookings::table
-                .filter(bookings::customer_id.eq(&new.customer_id.0))
-                .filter(bookings::status.eq("requested"))
-                .filter(bookings::hold_expires_at.gt(at))
-                .count()
-                .get_result(conn)?;
+            let (holds, admission) = holds_and_admission(conn, new, &locked, at)?;
             if holds >= max_active_holds {
                 return Ok(CreateOutcome::TooManyHolds);
             }
-            let admission = admission_of_locked(conn, new, &locked, at)?;
             if let Err(reasons) = admit(&admission) {
                 return Ok(CreateOutcome::Refused(reasons));
             }
-            let row: BookingRow = diesel::insert_into(bookings::table)
-                .values((
-                    bookings::id.eq(&id),
-                    bookings::listing_id.eq(&new.listing_id),
-                    bookings::session_id.eq(new.session_id.as_deref()),
-                    bookings::customer_id.eq(&new.customer_id.0),
-                    bookings::vendor_id.eq(&new.vendor_id.0),
-                    bookings::status.eq(BookingStatus::Requested.as_str()),
-                    bookings::starts_at.eq(new.window.start().naive_utc()),
-                    bookings::ends_at.eq(new.window.end().naive_utc()),
-                    bookings::occupied_until.eq(new.occupied_until.naive_utc()),
-                    bookings::quantity.eq(new.quantity),
-                    bookings::total_amount.eq(new.quote.total.amount),
-                    bookings::currency.eq(new.quote.total.currency.code()),
-                    bookings::line_items.eq(line_items_json(&new.quote.line_items)),
-                    bookings::notes.eq(new.notes.as_deref()),
-                    bookings::hold_expires_at.eq(new.hold_expires_at.naive_utc()),
-                    bookings::idempotency_key.eq(new.idempotency_key.as_deref()),
-                    bookings::request_hash.eq(&new.request_hash),
-                    bookings::created_at.eq(at),
-                    bookings::updated_at.eq(at),
-                ))
-                .returning(<BookingRow as Selectable<Backend>>::construct_selection())
-                .get_result(conn)?;
-            insert_event(
-                conn,
-                &NewEvent {
-                    booking_id: &id,
-                    from: None,
-                    to: BookingStatus::Requested,
-                    actor: Actor::Customer,
-                    actor_id: Some(&new.customer_id),
-                    reason: None,
-                    at,
-                },
-            )?;
+            let row = insert_requested(conn, new, &id, at)?;
             let (kind, title) = match locked {
                 Locked::Item { title, .. } => (ListingKind::Equipment, title),
                 Locked::Session { .. } => (
