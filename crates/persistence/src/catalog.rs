@@ -337,46 +337,43 @@ fn into_listing(record: ListingRecord, images: Vec<ListingImage>) -> QueryResult
     })
 }
 
-/// Loads listings by id, in the order of `ids`, with vendor, category and images: two
-/// queries whatever the number of ids.
+/// Loads listings by id, in the order of `ids`, with vendor, category and images: one query
+/// whatever the number of ids (a row per image, as in [`one_listing`]).
 fn load_listings(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Listing>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let records: Vec<ListingRecord> = listings::table
+    let rows: Vec<ListingImageRecord> = listings::table
         .inner_join(categories::table)
         .inner_join(users::table.inner_join(vendor_profiles::table))
         .left_join(equipment_terms::table)
         .left_join(adventure_terms::table)
+        .left_join(listing_images::table)
         .filter(listings::id.eq_any(ids))
-        .select(ListingRecord::as_select())
-        .load(conn)?;
-    let mut images: HashMap<String, Vec<ListingImage>> = HashMap::new();
-    let rows: Vec<ImageRow> = listing_images::table
-        .filter(listing_images::listing_id.eq_any(ids))
         .order((
-            listing_images::listing_id,
+            listings::id,
             listing_images::is_primary.desc(),
             listing_images::position,
             listing_images::created_at,
             listing_images::id,
         ))
-        .select(ImageRow::as_select())
+        .select(ListingImageRecord::as_select())
         .load(conn)?;
+    let mut by_id: HashMap<String, (ListingRecord, Vec<ListingImage>)> =
+        HashMap::with_capacity(ids.len());
     for row in rows {
-        images
-            .entry(row.listing_id.clone())
-            .or_default()
-            .push(row.into());
+        let image = row.image.map(ListingImage::from);
+        match by_id.get_mut(&row.listing.row.id) {
+            Some((_, images)) => images.extend(image),
+            None => {
+                let id = row.listing.row.id.clone();
+                by_id.insert(id, (row.listing, image.into_iter().collect()));
+            }
+        }
     }
-    let mut by_id: HashMap<String, ListingRecord> =
-        records.into_iter().map(|r| (r.row.id.clone(), r)).collect();
     ids.iter()
         .filter_map(|id| by_id.remove(id))
-        .map(|record| {
-            let own = images.remove(&record.row.id).unwrap_or_default();
-            into_listing(record, own)
-        })
+        .map(|(record, images)| into_listing(record, images))
         .collect()
 }
 
@@ -452,11 +449,23 @@ macro_rules! public_listings {
 }
 
 /// "At least `amount` units of the item are free at every instant of `[from, to)`", in SQL
-/// both backends run, around the binds `from, from, to, now, now, from, to, now, now, amount`.
-/// Free units only change where an occupancy starts, so it is enough to check `from` and
-/// every start of a blocking booking or blackout inside the window.
-const EQUIPMENT_FREE_SQL: [&str; 11] = [
-    "NOT EXISTS (SELECT 1 FROM (SELECT ",
+/// both backends run, around the binds `amount, to, from, now, now, to, from` (the quick
+/// test) then `from, from, to, now, now, from, to, now, now, amount` (the exact one).
+/// The quick test comes first: the item has `amount` units and no blocking booking or
+/// blackout overlaps the window at all, which is the common case and three index probes.
+/// Otherwise the exact test: free units only change where an occupancy starts, so it is
+/// enough to check `from` and every start of a blocking booking or blackout inside the window.
+const EQUIPMENT_FREE_SQL: [&str; 18] = [
+    "(((SELECT et0.quantity FROM equipment_terms et0 WHERE et0.listing_id = listings.id) >= ",
+    " AND NOT EXISTS (SELECT 1 FROM bookings b0 WHERE b0.listing_id = listings.id \
+     AND b0.session_id IS NULL AND b0.starts_at < ",
+    " AND b0.occupied_until > ",
+    " AND (b0.status = 'confirmed' OR (b0.status = 'requested' AND b0.hold_expires_at > ",
+    ") OR (b0.status = 'approved' AND (b0.payment_due_at IS NULL OR b0.payment_due_at > ",
+    ")))) AND NOT EXISTS (SELECT 1 FROM blackouts x0 WHERE x0.listing_id = listings.id \
+     AND x0.starts_at < ",
+    " AND x0.ends_at > ",
+    ")) OR NOT EXISTS (SELECT 1 FROM (SELECT ",
     " AS p UNION ALL SELECT b.starts_at FROM bookings b WHERE b.listing_id = listings.id \
      AND b.session_id IS NULL AND b.starts_at > ",
     " AND b.starts_at < ",
@@ -473,7 +482,7 @@ const EQUIPMENT_FREE_SQL: [&str; 11] = [
     ")))), 0) + COALESCE((SELECT SUM(COALESCE(x2.units, et.quantity)) FROM blackouts x2 \
      JOIN equipment_terms et ON et.listing_id = x2.listing_id WHERE x2.listing_id = listings.id \
      AND x2.starts_at <= pts.p AND x2.ends_at > pts.p), 0) > (SELECT et2.quantity - ",
-    " FROM equipment_terms et2 WHERE et2.listing_id = listings.id))",
+    " FROM equipment_terms et2 WHERE et2.listing_id = listings.id)))",
 ];
 
 /// "A scheduled session lying within `[from, to)` has at least `amount` seats left", with the
@@ -530,6 +539,13 @@ where
             ListingKind::Equipment => (
                 &EQUIPMENT_FREE_SQL,
                 vec![
+                    Bind::Amount(&self.amount),
+                    Bind::At(&self.to),
+                    Bind::At(&self.from),
+                    Bind::At(&self.now),
+                    Bind::At(&self.now),
+                    Bind::At(&self.to),
+                    Bind::At(&self.from),
                     Bind::At(&self.from),
                     Bind::At(&self.from),
                     Bind::At(&self.to),
