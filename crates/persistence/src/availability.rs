@@ -438,11 +438,13 @@ pub(crate) fn occupancy(
 }
 
 /// The number of live holds of `customer` (bookings `requested` whose hold has not expired at
-/// `now`) and [`occupancy`] of the item, in one statement: the booking path needs both right
-/// after it takes the item's lock, so they share one round trip and one snapshot.
+/// `now`), counted up to `max_holds` (the caller only compares it with that limit), and
+/// [`occupancy`] of the item, in one statement: the booking path needs both right after it
+/// takes the item's lock, so they share one round trip and one snapshot.
 pub(crate) fn holds_and_occupancy(
     conn: &mut DbConnection,
     customer: &str,
+    max_holds: i64,
     listing_id: &str,
     quantity: i64,
     range: &TimeWindow,
@@ -450,6 +452,8 @@ pub(crate) fn holds_and_occupancy(
 ) -> QueryResult<(i64, Vec<Occupancy>)> {
     let rows: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>, i64)> = HoldsAndOccupancyQuery {
         customer,
+        // A negative LIMIT is an error on PostgreSQL and "no limit" on SQLite.
+        max_holds: max_holds.max(0),
         now,
         occupancy: OccupancyQuery {
             listing_id,
@@ -475,10 +479,13 @@ pub(crate) fn holds_and_occupancy(
     Ok((holds, occupied))
 }
 
-/// `SELECT NULL, NULL, <live holds of the customer> UNION ALL` [`OccupancyQuery`]: the row
-/// without times carries the hold count. A fixed text, cached like [`OccupancyQuery`].
+/// `SELECT NULL, NULL, <live holds of the customer, at most max_holds> UNION ALL`
+/// [`OccupancyQuery`]: the row without times carries the hold count. The `LIMIT` bounds the
+/// count's cost by the limit instead of by the customer's holds. A fixed text, cached like
+/// [`OccupancyQuery`].
 struct HoldsAndOccupancyQuery<'a> {
     customer: &'a str,
+    max_holds: i64,
     now: NaiveDateTime,
     occupancy: OccupancyQuery<'a>,
 }
@@ -502,11 +509,15 @@ where
     i64: ToSql<BigInt, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql("SELECT NULL, NULL, COUNT(*) FROM bookings h WHERE h.customer_id = ");
+        out.push_sql(
+            "SELECT NULL, NULL, COUNT(*) FROM (SELECT 1 FROM bookings h WHERE h.customer_id = ",
+        );
         out.push_bind_param::<Text, str>(self.customer)?;
         out.push_sql(" AND h.status = 'requested' AND h.hold_expires_at > ");
         out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(" UNION ALL ");
+        out.push_sql(" LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.max_holds)?;
+        out.push_sql(") holds UNION ALL ");
         self.occupancy.walk_ast(out.reborrow())
     }
 }

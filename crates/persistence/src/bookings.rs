@@ -381,13 +381,15 @@ fn replay(
     Ok(load(conn, &id)?.map(CreateOutcome::Replayed))
 }
 
-/// The hold count of the customer and the admission of `new`, read after [`lock_for_create`].
+/// The hold count of the customer (for an item, counted up to `max_holds`) and the admission
+/// of `new`, read after [`lock_for_create`].
 /// For an item both come from one statement ([`holds_and_occupancy`]); for a session the
 /// seats and the holds are two.
 fn holds_and_admission(
     conn: &mut DbConnection,
     new: &NewBooking,
     locked: &Locked,
+    max_holds: i64,
     now: NaiveDateTime,
 ) -> QueryResult<(i64, Admission)> {
     match (locked, new.session_id.as_deref()) {
@@ -398,6 +400,7 @@ fn holds_and_admission(
             let (holds, occupied) = holds_and_occupancy(
                 conn,
                 &new.customer_id.0,
+                max_holds,
                 &new.listing_id,
                 *quantity,
                 &range,
@@ -602,7 +605,7 @@ impl BookingRepository for DieselBookingRepository {
                     return Ok(outcome);
                 }
             }
-            let (holds, admission) = holds_and_admission(conn, new, &locked, at)?;
+            let (holds, admission) = holds_and_admission(conn, new, &locked, max_active_holds, at)?;
             if holds >= max_active_holds {
                 return Ok(CreateOutcome::TooManyHolds);
             }
