@@ -150,6 +150,7 @@ log "starting the server on $BASE"
     cd "$WORK"
     exec env DATABASE_URL="$DB_URL" BIND_ADDR="127.0.0.1:$PORT" APP_ENV=production \
         JWT_SECRET="bench-only-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+        STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
         DB_POOL_SIZE="$CONNECTIONS" LOG_FORMAT=json RUST_LOG=warn AUTO_MIGRATE=false \
         AUTH_RATE_LIMIT=100000 BOOKING_RATE_LIMIT=100000 MAX_ACTIVE_HOLDS_PER_CUSTOMER=1000 \
         ACCESS_TOKEN_TTL_SECONDS=7200 MEDIA_ROOT="$WORK/media" \
