@@ -1,3 +1,5 @@
+ALTER INDEX listings_search_trgm_idx RESET (fastupdate);
+ALTER INDEX listings_location_trgm_idx RESET (fastupdate);
 DROP INDEX IF EXISTS listings_browse_category_idx;
 DROP TRIGGER IF EXISTS users_is_active_to_listings ON users;
 DROP FUNCTION IF EXISTS users_is_active_to_listings();

@@ -33,3 +33,9 @@ CREATE TRIGGER users_is_active_to_listings
 -- instead of ANDing the category and price indexes and rechecking ~1,000 heap rows.
 CREATE INDEX listings_browse_category_idx
     ON listings (category_id, kind, is_active, vendor_active, price);
+
+-- Listing writes are rare (vendor edits), so the trigram indexes take them directly instead of
+-- through GIN's pending list: entries waiting there (until the next VACUUM) made the planner
+-- cost the trigram bitmap too high after a bulk load and made each scan read the whole list.
+ALTER INDEX listings_location_trgm_idx SET (fastupdate = off);
+ALTER INDEX listings_search_trgm_idx SET (fastupdate = off);
