@@ -11,9 +11,10 @@ use domain_core::{Clock, StoreError, ValidationErrors};
 use crate::capacity::{timeline, Slot};
 use crate::hours::{OpeningHours, WeeklyRule};
 use crate::ports::{AvailabilityRepository, Blackout, NewBlackout, NewSession, Session};
-use crate::quote::{quote_adventure, quote_equipment, Pricing, Quote};
-use crate::rules::{is_bookable, is_session_bookable, ItemRules, Reason, SessionRules};
+use crate::quote::{quote_adventure, quote_equipment, Quote};
+use crate::rules::{is_bookable, is_session_bookable, Reason, SessionRules};
 use crate::sessions::{expand, parse_recurrence};
+use crate::terms::{check_participants, requested_window, ItemTerms};
 use crate::window::TimeWindow;
 
 /// The longest range a timeline or session list may cover.
@@ -398,51 +399,44 @@ impl AvailabilityService {
                 quantity,
             } => {
                 let mut errors = ValidationErrors::new();
-                let window = errors.check(
-                    "end",
-                    TimeWindow::new(start, end).map_err(|_| "must be after start"),
-                );
-                if quantity < 1 {
-                    errors.add("quantity", "must be at least 1");
-                }
+                let window = requested_window(&mut errors, start, end, quantity);
                 errors.into_result().map_err(BookingError::Invalid)?;
                 let window = window.ok_or_else(|| invalid("end", "must be after start"))?;
                 let listing = self
                     .catalog
                     .find_listing(ListingKind::Equipment, &equipment_id)?
                     .ok_or(BookingError::NotFound)?;
-                let ListingTerms::Equipment(terms) = &listing.spec.terms else {
-                    return Err(BookingError::NotFound);
-                };
-                let mut rules = ItemRules::from_terms(&listing.spec, terms);
-                rules.active = listing.is_public();
-                let hours = OpeningHours::new(
-                    listing.spec.timezone.tz(),
-                    self.repository.weekly_rules(&equipment_id)?,
-                );
-                let occupied_range = window.extended_by(Duration::minutes(terms.buffer_minutes));
+                let item = ItemTerms::of(&listing, self.repository.weekly_rules(&equipment_id)?)
+                    .ok_or(BookingError::NotFound)?;
                 let occupied = self.repository.occupancy(
                     &equipment_id,
-                    terms.quantity,
-                    &occupied_range,
+                    item.rules.quantity,
+                    &item.rules.occupied_window(&window),
                     now,
                 )?;
-                let reasons = is_bookable(&rules, &hours, start, end, quantity, &occupied, now)
-                    .err()
-                    .unwrap_or_default();
-                let pricing = Pricing::from_spec(&listing.spec).ok_or(BookingError::NotFound)?;
+                let reasons = is_bookable(
+                    &item.rules,
+                    &item.hours,
+                    start,
+                    end,
+                    quantity,
+                    &occupied,
+                    now,
+                )
+                .err()
+                .unwrap_or_default();
                 Ok(QuoteView {
                     reasons,
-                    quote: quote_equipment(&pricing, &window, quantity),
+                    quote: quote_equipment(&item.pricing, &window, quantity),
                 })
             }
             QuoteInput::Session {
                 session_id,
                 participants,
             } => {
-                if participants < 1 {
-                    return Err(invalid("participants", "must be at least 1"));
-                }
+                let mut errors = ValidationErrors::new();
+                check_participants(&mut errors, participants);
+                errors.into_result().map_err(BookingError::Invalid)?;
                 let session = self
                     .repository
                     .find_session(&session_id, now)?
@@ -451,17 +445,7 @@ impl AvailabilityService {
                     .catalog
                     .find_listing(ListingKind::Adventure, &session.listing_id)?
                     .ok_or(BookingError::NotFound)?;
-                let ListingTerms::Adventure(terms) = &listing.spec.terms else {
-                    return Err(BookingError::NotFound);
-                };
-                let rules = SessionRules {
-                    capacity: session.capacity,
-                    cancelled: session.status == crate::ports::SessionStatus::Cancelled,
-                    start: session.window.start(),
-                    lead_time: Duration::minutes(listing.spec.lead_time_minutes),
-                    min_participants: terms.min_participants,
-                    offering_active: listing.is_public(),
-                };
+                let rules = SessionRules::of(&session, &listing).ok_or(BookingError::NotFound)?;
                 let reasons = is_session_bookable(&rules, participants, session.seats_taken, now)
                     .err()
                     .unwrap_or_default();

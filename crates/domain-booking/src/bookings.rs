@@ -4,18 +4,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use domain_accounts::{Principal, Role, UserId};
-use domain_catalog::{CatalogRepository, Listing, ListingKind, ListingTerms};
+use domain_catalog::{CatalogRepository, Listing, ListingKind};
 use domain_core::{Clock, Money, Page, PageRequest, StoreError, ValidationErrors};
 
 use crate::availability::QuoteInput;
 use crate::capacity::{free_units, Occupancy};
-use crate::hours::OpeningHours;
 use crate::lifecycle::{
     apply, payment_due, Action, Actor, BookingClock, BookingStatus, TransitionError,
 };
 use crate::ports::{AvailabilityRepository, Session, SessionStatus};
-use crate::quote::{quote_adventure, quote_equipment, LineItem, Pricing, Quote};
-use crate::rules::{is_bookable, is_session_bookable, ItemRules, Reason, SessionRules};
+use crate::quote::{quote_adventure, quote_equipment, LineItem, Quote};
+use crate::rules::{is_bookable, is_session_bookable, Reason, SessionRules};
+use crate::terms::{check_participants, requested_window, ItemTerms};
 use crate::window::TimeWindow;
 
 /// A stored booking with the price snapshot taken when it was requested.
@@ -328,26 +328,16 @@ impl BookingService {
                 end,
                 quantity,
             } => {
-                let window = errors.check(
-                    "end",
-                    TimeWindow::new(start, end).map_err(|_| "must be after start"),
-                );
-                if quantity < 1 {
-                    errors.add("quantity", "must be at least 1");
-                }
+                let window = requested_window(&mut errors, start, end, quantity);
                 errors.into_result().map_err(RequestError::Invalid)?;
                 let window = window.ok_or(RequestError::NotFound)?;
                 let listing = self.listing(ListingKind::Equipment, &equipment_id)?;
-                let ListingTerms::Equipment(terms) = &listing.spec.terms else {
-                    return Err(RequestError::NotFound);
-                };
-                let mut rules = ItemRules::from_terms(&listing.spec, terms);
-                rules.active = listing.is_public();
-                let hours = OpeningHours::new(
-                    listing.spec.timezone.tz(),
-                    self.availability.weekly_rules(&equipment_id)?,
-                );
-                let pricing = Pricing::from_spec(&listing.spec).ok_or(RequestError::NotFound)?;
+                let ItemTerms {
+                    rules,
+                    hours,
+                    pricing,
+                } = ItemTerms::of(&listing, self.availability.weekly_rules(&equipment_id)?)
+                    .ok_or(RequestError::NotFound)?;
                 let occupied = rules.occupied_window(&window);
                 let new = NewBooking {
                     listing_id: equipment_id,
@@ -376,21 +366,16 @@ impl BookingService {
                 session_id,
                 participants,
             } => {
-                if participants < 1 {
-                    errors.add("participants", "must be at least 1");
-                }
+                check_participants(&mut errors, participants);
                 errors.into_result().map_err(RequestError::Invalid)?;
                 let session = self
                     .availability
                     .find_session(&session_id, now)?
                     .ok_or(RequestError::NotFound)?;
                 let listing = self.listing(ListingKind::Adventure, &session.listing_id)?;
-                let ListingTerms::Adventure(terms) = &listing.spec.terms else {
+                if SessionRules::of(&session, &listing).is_none() {
                     return Err(RequestError::NotFound);
-                };
-                let lead_time = Duration::minutes(listing.spec.lead_time_minutes);
-                let min_participants = terms.min_participants;
-                let offering_active = listing.is_public();
+                }
                 let new = NewBooking {
                     listing_id: session.listing_id.clone(),
                     session_id: Some(session.id.clone()),
@@ -406,20 +391,14 @@ impl BookingService {
                     request_hash,
                     created_at: now,
                 };
+                // The session as read under the lock (capacity, status, seats taken).
                 let admit = move |admission: &Admission| match admission {
-                    Admission::Seats(session) => is_session_bookable(
-                        &SessionRules {
-                            capacity: session.capacity,
-                            cancelled: session.status == SessionStatus::Cancelled,
-                            start: session.window.start(),
-                            lead_time,
-                            min_participants,
-                            offering_active,
-                        },
-                        participants,
-                        session.seats_taken,
-                        now,
-                    ),
+                    Admission::Seats(session) => match SessionRules::of(session, &listing) {
+                        Some(rules) => {
+                            is_session_bookable(&rules, participants, session.seats_taken, now)
+                        }
+                        None => Err(vec![Reason::ListingInactive]),
+                    },
                     Admission::Units { .. } => Err(vec![Reason::ListingInactive]),
                 };
                 (new, Box::new(admit))

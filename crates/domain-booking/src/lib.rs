@@ -8,6 +8,7 @@
 //! - [`quote`]: prices in integer minor units with daily and weekly caps.
 //! - [`lifecycle`]: the booking state machine with its actor rules, holds and payment deadlines.
 //! - [`sessions`]: adventure sessions, one-off or weekly recurrences.
+//! - [`terms`]: what the rules and prices need from a listing, shared by quotes and requests.
 //! - [`inputs`]: which request fields go together (one target per quote or booking).
 //! - [`ports`] and [`availability`]: storage the rules need and the use cases over it
 //!   (opening hours, blackouts, sessions, timelines, quotes).
@@ -22,6 +23,7 @@ pub mod ports;
 pub mod quote;
 pub mod rules;
 pub mod sessions;
+pub mod terms;
 pub mod window;
 
 pub use availability::*;
@@ -34,4 +36,5 @@ pub use ports::*;
 pub use quote::*;
 pub use rules::*;
 pub use sessions::*;
+pub use terms::*;
 pub use window::*;
