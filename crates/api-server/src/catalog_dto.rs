@@ -53,188 +53,141 @@ pub struct CategoryRequest {
     pub name: Option<String>,
 }
 
-/// Equipment create (POST) or change (PATCH: any subset; `null` clears optional fields).
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EquipmentBody {
-    /// Category slug (`boat`, `car`, `bike`, `motorcycle`, …). Required on create.
-    #[schema(example = "boat")]
-    pub category: Option<String>,
-    #[schema(example = "Sunseeker 28 day boat")]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub description: Option<Option<String>>,
-    /// Unique among your items.
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, example = "BOAT-01")]
-    pub item_code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub address: Option<Option<String>>,
-    #[schema(example = "Lagos")]
-    pub city: Option<String>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub region: Option<Option<String>>,
-    /// ISO 3166-1 alpha-2.
-    #[schema(example = "PT")]
-    pub country: Option<String>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<f64>, nullable, example = 37.1)]
-    pub latitude: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<f64>, nullable, example = -8.67)]
-    pub longitude: Option<Option<f64>>,
-    /// IANA time zone; default the vendor's.
-    #[schema(example = "Europe/Lisbon")]
-    pub timezone: Option<String>,
-    /// ISO 4217.
-    #[schema(example = "EUR")]
-    pub currency: Option<String>,
-    /// `hour` or `day`.
-    #[schema(example = "hour")]
-    pub pricing_unit: Option<String>,
-    /// Minor units per pricing unit.
-    #[schema(example = 4500)]
-    pub unit_price: Option<i64>,
-    /// Hourly items: the most one 24-hour block costs.
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub daily_cap: Option<Option<i64>>,
-    /// Daily items: the most one 7-day block costs.
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub weekly_price: Option<Option<i64>>,
-    /// Identical units (default 1).
-    pub quantity: Option<i64>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub min_duration_minutes: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub max_duration_minutes: Option<Option<i64>>,
-    /// Turnaround after each rental (default 0).
-    pub buffer_minutes: Option<i64>,
-    pub lead_time_minutes: Option<i64>,
-    /// How far ahead bookings may start (default 365).
-    pub max_advance_days: Option<i64>,
-    /// `flexible`, `moderate` (default) or `strict`.
-    pub cancellation_policy: Option<String>,
-    pub is_active: Option<bool>,
-    /// Free-form filterable metadata (a JSON object).
-    #[schema(value_type = Option<Object>)]
-    pub attributes: Option<Value>,
+/// Declares a listing body: the fields every listing has, then the fields of its kind, and its
+/// mapping into the domain's `ListingInput`. One macro instead of two near-copies, because
+/// serde cannot combine `flatten` with `deny_unknown_fields`.
+macro_rules! listing_body {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_attr:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        #[derive(Debug, Default, Deserialize, ToSchema)]
+        #[serde(deny_unknown_fields)]
+        $(#[$attr])*
+        pub struct $name {
+            /// Category slug of the listing's kind. Required on create.
+            pub category: Option<String>,
+            pub title: Option<String>,
+            #[serde(default, deserialize_with = "patch")]
+            #[schema(value_type = Option<String>, nullable)]
+            pub description: Option<Option<String>>,
+            #[serde(default, deserialize_with = "patch")]
+            #[schema(value_type = Option<String>, nullable)]
+            pub address: Option<Option<String>>,
+            pub city: Option<String>,
+            #[serde(default, deserialize_with = "patch")]
+            #[schema(value_type = Option<String>, nullable)]
+            pub region: Option<Option<String>>,
+            /// ISO 3166-1 alpha-2.
+            pub country: Option<String>,
+            #[serde(default, deserialize_with = "patch")]
+            #[schema(value_type = Option<f64>, nullable)]
+            pub latitude: Option<Option<f64>>,
+            #[serde(default, deserialize_with = "patch")]
+            #[schema(value_type = Option<f64>, nullable)]
+            pub longitude: Option<Option<f64>>,
+            /// IANA time zone; default the vendor's.
+            pub timezone: Option<String>,
+            /// ISO 4217.
+            pub currency: Option<String>,
+            pub lead_time_minutes: Option<i64>,
+            /// `flexible`, `moderate` (default) or `strict`.
+            pub cancellation_policy: Option<String>,
+            pub is_active: Option<bool>,
+            /// Free-form filterable metadata (a JSON object).
+            #[schema(value_type = Option<Object>)]
+            pub attributes: Option<Value>,
+            $( $(#[$field_attr])* pub $field: $ty, )*
+        }
+
+        impl From<$name> for catalog::ListingInput {
+            fn from(b: $name) -> Self {
+                Self {
+                    category: b.category,
+                    title: b.title,
+                    description: b.description,
+                    address: b.address,
+                    city: b.city,
+                    region: b.region,
+                    country: b.country,
+                    latitude: b.latitude,
+                    longitude: b.longitude,
+                    timezone: b.timezone,
+                    currency: b.currency,
+                    lead_time_minutes: b.lead_time_minutes,
+                    cancellation_policy: b.cancellation_policy,
+                    is_active: b.is_active,
+                    attributes: b.attributes,
+                    $( $field: b.$field, )*
+                    ..Self::default()
+                }
+            }
+        }
+    };
 }
 
-impl From<EquipmentBody> for catalog::ListingInput {
-    fn from(b: EquipmentBody) -> Self {
-        Self {
-            category: b.category,
-            title: b.title,
-            description: b.description,
-            address: b.address,
-            city: b.city,
-            region: b.region,
-            country: b.country,
-            latitude: b.latitude,
-            longitude: b.longitude,
-            timezone: b.timezone,
-            currency: b.currency,
-            cancellation_policy: b.cancellation_policy,
-            lead_time_minutes: b.lead_time_minutes,
-            is_active: b.is_active,
-            attributes: b.attributes,
-            item_code: b.item_code,
-            pricing_unit: b.pricing_unit,
-            unit_price: b.unit_price,
-            daily_cap: b.daily_cap,
-            weekly_price: b.weekly_price,
-            quantity: b.quantity,
-            min_duration_minutes: b.min_duration_minutes,
-            max_duration_minutes: b.max_duration_minutes,
-            buffer_minutes: b.buffer_minutes,
-            max_advance_days: b.max_advance_days,
-            ..Self::default()
-        }
+listing_body! {
+    /// Equipment create (POST) or change (PATCH: any subset; `null` clears optional fields).
+    /// Categories: `boat`, `car`, `bike`, `motorcycle`, ….
+    #[schema(example = json!({
+        "category": "boat", "title": "Sunseeker 28 day boat", "item_code": "BOAT-01",
+        "city": "Lagos", "country": "PT", "latitude": 37.1, "longitude": -8.67,
+        "timezone": "Europe/Lisbon", "currency": "EUR", "pricing_unit": "hour",
+        "unit_price": 4500, "daily_cap": 30000, "quantity": 2, "buffer_minutes": 30
+    }))]
+    pub struct EquipmentBody {
+        /// Unique among your items.
+        #[serde(default, deserialize_with = "patch")]
+        #[schema(value_type = Option<String>, nullable)]
+        pub item_code: Option<Option<String>>,
+        /// `hour` or `day`.
+        pub pricing_unit: Option<String>,
+        /// Minor units per pricing unit.
+        pub unit_price: Option<i64>,
+        /// Hourly items: the most one 24-hour block costs.
+        #[serde(default, deserialize_with = "patch")]
+        #[schema(value_type = Option<i64>, nullable)]
+        pub daily_cap: Option<Option<i64>>,
+        /// Daily items: the most one 7-day block costs.
+        #[serde(default, deserialize_with = "patch")]
+        #[schema(value_type = Option<i64>, nullable)]
+        pub weekly_price: Option<Option<i64>>,
+        /// Identical units (default 1).
+        pub quantity: Option<i64>,
+        #[serde(default, deserialize_with = "patch")]
+        #[schema(value_type = Option<i64>, nullable)]
+        pub min_duration_minutes: Option<Option<i64>>,
+        #[serde(default, deserialize_with = "patch")]
+        #[schema(value_type = Option<i64>, nullable)]
+        pub max_duration_minutes: Option<Option<i64>>,
+        /// Turnaround after each rental (default 0).
+        pub buffer_minutes: Option<i64>,
+        /// How far ahead bookings may start (default 365).
+        pub max_advance_days: Option<i64>,
     }
 }
 
-/// Adventure create (POST) or change (PATCH: any subset; `null` clears optional fields).
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AdventureBody {
-    /// Category slug (`wine-tour`, `hiking`, `excursion`, …). Required on create.
-    #[schema(example = "wine-tour")]
-    pub category: Option<String>,
-    #[schema(example = "Stellenbosch cellar tour")]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub address: Option<Option<String>>,
-    #[schema(example = "Cape Town")]
-    pub city: Option<String>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub region: Option<Option<String>>,
-    #[schema(example = "ZA")]
-    pub country: Option<String>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<f64>, nullable)]
-    pub latitude: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<f64>, nullable)]
-    pub longitude: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub meeting_point: Option<Option<String>>,
-    #[schema(example = "Africa/Johannesburg")]
-    pub timezone: Option<String>,
-    #[schema(example = "ZAR")]
-    pub currency: Option<String>,
-    #[schema(example = 95000)]
-    pub price_per_person: Option<i64>,
-    #[schema(example = 240)]
-    pub duration_minutes: Option<i64>,
-    /// Seats per session.
-    #[schema(example = 12)]
-    pub capacity: Option<i64>,
-    pub min_participants: Option<i64>,
-    pub lead_time_minutes: Option<i64>,
-    pub cancellation_policy: Option<String>,
-    pub is_active: Option<bool>,
-    #[schema(value_type = Option<Object>)]
-    pub attributes: Option<Value>,
-}
-
-impl From<AdventureBody> for catalog::ListingInput {
-    fn from(b: AdventureBody) -> Self {
-        Self {
-            category: b.category,
-            title: b.title,
-            description: b.description,
-            address: b.address,
-            city: b.city,
-            region: b.region,
-            country: b.country,
-            latitude: b.latitude,
-            longitude: b.longitude,
-            timezone: b.timezone,
-            currency: b.currency,
-            cancellation_policy: b.cancellation_policy,
-            lead_time_minutes: b.lead_time_minutes,
-            is_active: b.is_active,
-            attributes: b.attributes,
-            meeting_point: b.meeting_point,
-            price_per_person: b.price_per_person,
-            duration_minutes: b.duration_minutes,
-            capacity: b.capacity,
-            min_participants: b.min_participants,
-            ..Self::default()
-        }
+listing_body! {
+    /// Adventure create (POST) or change (PATCH: any subset; `null` clears optional fields).
+    /// Categories: `wine-tour`, `hiking`, `excursion`, ….
+    #[schema(example = json!({
+        "category": "wine-tour", "title": "Stellenbosch cellar tour", "city": "Cape Town",
+        "country": "ZA", "meeting_point": "Stellenbosch Village Museum",
+        "timezone": "Africa/Johannesburg", "currency": "ZAR", "price_per_person": 95000,
+        "duration_minutes": 240, "capacity": 12, "min_participants": 2
+    }))]
+    pub struct AdventureBody {
+        #[serde(default, deserialize_with = "patch")]
+        #[schema(value_type = Option<String>, nullable)]
+        pub meeting_point: Option<Option<String>>,
+        /// Minor units per participant.
+        pub price_per_person: Option<i64>,
+        pub duration_minutes: Option<i64>,
+        /// Seats per session.
+        pub capacity: Option<i64>,
+        pub min_participants: Option<i64>,
     }
 }
 
