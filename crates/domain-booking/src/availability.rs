@@ -10,7 +10,9 @@ use domain_core::{Clock, StoreError, ValidationErrors};
 
 use crate::capacity::{timeline, Slot};
 use crate::hours::{OpeningHours, WeeklyRule};
-use crate::ports::{AvailabilityRepository, Blackout, NewBlackout, NewSession, Session};
+use crate::ports::{
+    AvailabilityRepository, Blackout, ItemTimeline, NewBlackout, NewSession, Session,
+};
 use crate::quote::{quote_adventure, quote_equipment, Quote};
 use crate::rules::{is_bookable, is_session_bookable, Reason, SessionRules};
 use crate::sessions::{expand, parse_recurrence};
@@ -200,21 +202,20 @@ impl AvailabilityService {
         to: DateTime<Utc>,
     ) -> Result<AvailabilityView, BookingError> {
         let range = range(from, to)?;
-        let listing = self.public(ListingKind::Equipment, listing_id)?;
-        let ListingTerms::Equipment(terms) = &listing.spec.terms else {
-            return Err(BookingError::NotFound);
-        };
-        let tz = listing.spec.timezone.tz();
-        let weekly = self.repository.weekly_rules(listing_id)?;
-        let hours = OpeningHours::new(tz, weekly.clone());
-        let occupied =
-            self.repository
-                .occupancy(listing_id, terms.quantity, &range, self.clock.now())?;
+        // One statement for the listing's terms, its rules and its occupancy: the same answer
+        // as reading the listing, then the rules, then the occupancy, in one round trip.
+        let item = self
+            .repository
+            .item_timeline(listing_id, &range, self.clock.now())?
+            .filter(ItemTimeline::is_public)
+            .ok_or(BookingError::NotFound)?;
+        let tz = item.timezone.tz();
+        let hours = OpeningHours::new(tz, item.weekly.clone());
         Ok(AvailabilityView {
             timezone: tz,
             opening: hours.intervals(&range),
-            timeline: timeline(terms.quantity, &occupied, &range),
-            weekly,
+            timeline: timeline(item.quantity, &item.occupied, &range),
+            weekly: item.weekly,
         })
     }
 

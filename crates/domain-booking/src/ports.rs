@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain_core::StoreError;
 
-use domain_accounts::UserId;
+use domain_accounts::{TimeZone, UserId};
 
 use crate::capacity::Occupancy;
 use crate::hours::WeeklyRule;
@@ -81,6 +81,29 @@ pub struct NewSession {
     pub capacity: i64,
 }
 
+/// What the availability timeline of an equipment item needs, read together by
+/// [`AvailabilityRepository::item_timeline`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemTimeline {
+    /// The listing's own `is_active`.
+    pub is_active: bool,
+    /// Whether the vendor's account is active.
+    pub vendor_active: bool,
+    pub timezone: TimeZone,
+    pub quantity: i64,
+    /// By weekday, then start.
+    pub weekly: Vec<WeeklyRule>,
+    /// As [`AvailabilityRepository::occupancy`] returns it.
+    pub occupied: Vec<Occupancy>,
+}
+
+impl ItemTimeline {
+    /// Public when active and its vendor is active (as `Listing::is_public`).
+    pub fn is_public(&self) -> bool {
+        self.is_active && self.vendor_active
+    }
+}
+
 /// Opening hours, blackouts, sessions and the occupancy of items. One transaction per method.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait AvailabilityRepository: Send + Sync {
@@ -123,6 +146,16 @@ pub trait AvailabilityRepository: Send + Sync {
         range: &TimeWindow,
         now: DateTime<Utc>,
     ) -> Result<Vec<Occupancy>, StoreError>;
+
+    /// The equipment item's public state, time zone, quantity and weekly rules, and its
+    /// [`occupancy`](Self::occupancy) within `range` at `now`, read in one statement (one
+    /// snapshot); `None` when no equipment listing has this id.
+    fn item_timeline(
+        &self,
+        listing_id: &str,
+        range: &TimeWindow,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ItemTimeline>, StoreError>;
 
     fn add_sessions(
         &self,

@@ -7,10 +7,11 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
+use domain_accounts::TimeZone;
 use domain_accounts::UserId;
 use domain_booking::{
-    Actor, AvailabilityRepository, Blackout, BookingStatus, NewBlackout, NewSession, Occupancy,
-    Session, SessionStatus, TimeWindow, WeeklyRule,
+    Actor, AvailabilityRepository, Blackout, BookingStatus, ItemTimeline, NewBlackout, NewSession,
+    Occupancy, Session, SessionStatus, TimeWindow, WeeklyRule,
 };
 use domain_core::StoreError;
 
@@ -278,6 +279,16 @@ impl AvailabilityRepository for DieselAvailabilityRepository {
         .map_err(store_error)
     }
 
+    fn item_timeline(
+        &self,
+        listing_id: &str,
+        range: &TimeWindow,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ItemTimeline>, StoreError> {
+        let mut conn = checkout(&self.pool)?;
+        item_timeline(&mut conn, listing_id, range, now.naive_utc()).map_err(store_error)
+    }
+
     fn add_sessions(
         &self,
         listing_id: &str,
@@ -437,6 +448,185 @@ pub(crate) fn occupancy(
         .collect()
 }
 
+/// A row of [`ItemTimelineQuery`]: `(part, text_a, text_b, start, end, number, flags)`.
+type TimelineRow = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The parts of [`ItemTimelineQuery`], in the order it returns them.
+const PART_LISTING: i64 = 0;
+const PART_RULE: i64 = 1;
+const PART_BOOKING: i64 = 2;
+const PART_BLACKOUT: i64 = 3;
+/// Bits of the listing row's `flags`.
+const FLAG_ACTIVE: i64 = 1;
+const FLAG_VENDOR_ACTIVE: i64 = 2;
+
+/// See [`AvailabilityRepository::item_timeline`].
+fn item_timeline(
+    conn: &mut DbConnection,
+    listing_id: &str,
+    range: &TimeWindow,
+    now: NaiveDateTime,
+) -> QueryResult<Option<ItemTimeline>> {
+    let rows: Vec<TimelineRow> = ItemTimelineQuery {
+        listing_id,
+        from: range.start().naive_utc(),
+        to: range.end().naive_utc(),
+        now,
+    }
+    .load(conn)?;
+    let mut listing: Option<(String, i64, i64)> = None;
+    let mut weekly = Vec::new();
+    let mut bookings = Vec::new();
+    let mut blackouts = Vec::new();
+    for (part, text_a, text_b, start, end, number, flags) in rows {
+        match (part, text_a, text_b, start, end) {
+            (PART_LISTING, Some(timezone), _, _, _) => {
+                // An equipment listing without its terms is corrupt, as in `find_listing`.
+                let quantity = number.ok_or_else(|| corrupt("listing terms"))?;
+                listing = Some((timezone, quantity, flags.unwrap_or(0)));
+            }
+            (PART_RULE, Some(start), Some(end), _, _) => {
+                let weekday = number.ok_or_else(|| corrupt("weekly rule"))?;
+                let rule =
+                    WeeklyRule::parse(weekday, &start, &end).map_err(|_| corrupt("weekly rule"))?;
+                weekly.push(rule);
+            }
+            (PART_BOOKING, _, _, Some(start), Some(end)) => bookings.push(Occupancy {
+                window: window(start, end)?,
+                units: number.ok_or_else(|| corrupt("booking quantity"))?,
+            }),
+            (PART_BLACKOUT, _, _, Some(start), Some(end)) => {
+                blackouts.push((window(start, end)?, number));
+            }
+            _ => return Err(corrupt("timeline row")),
+        }
+    }
+    let Some((timezone, quantity, flags)) = listing else {
+        return Ok(None);
+    };
+    // A blackout naming no units takes all of them, as in `OccupancyQuery`.
+    let mut occupied = bookings;
+    occupied.extend(blackouts.into_iter().map(|(window, units)| Occupancy {
+        window,
+        units: units.unwrap_or(quantity),
+    }));
+    Ok(Some(ItemTimeline {
+        is_active: flags & FLAG_ACTIVE != 0,
+        vendor_active: flags & FLAG_VENDOR_ACTIVE != 0,
+        timezone: TimeZone::parse(&timezone).map_err(|_| corrupt("time zone"))?,
+        quantity,
+        weekly,
+        occupied,
+    }))
+}
+
+/// An equipment item's listing row (time zone, quantity, public flags), its weekly rules, its
+/// blocking bookings and its blackouts within `[from, to)`, as one `UNION ALL` statement with
+/// a fixed text, cached like [`OccupancyQuery`] (whose conditions it repeats): the
+/// availability timeline in one round trip. Blackouts come with their own `units` (`NULL`:
+/// all units), the caller fills in the quantity. Rows are ordered by part, then (rules) by
+/// weekday and start, as `weekly_rules` reads them.
+struct ItemTimelineQuery<'a> {
+    listing_id: &'a str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    now: NaiveDateTime,
+}
+
+impl Query for ItemTimelineQuery<'_> {
+    type SqlType = (
+        BigInt,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Timestamp>,
+        Nullable<Timestamp>,
+        Nullable<BigInt>,
+        Nullable<BigInt>,
+    );
+}
+
+impl QueryId for ItemTimelineQuery<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Conn> RunQueryDsl<Conn> for ItemTimelineQuery<'_> {}
+
+impl<DB> QueryFragment<DB> for ItemTimelineQuery<'_>
+where
+    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+    str: ToSql<Text, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT CAST(0 AS BIGINT), l.timezone, CAST(NULL AS TEXT), \
+             CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP), CAST(e.quantity AS BIGINT), \
+             CAST((CASE WHEN l.is_active THEN 1 ELSE 0 END) \
+             + (CASE WHEN l.vendor_active THEN 2 ELSE 0 END) AS BIGINT) \
+             FROM listings l LEFT JOIN equipment_terms e ON e.listing_id = l.id \
+             WHERE l.kind = 'equipment' AND l.id = ",
+        );
+        out.push_bind_param::<Text, str>(self.listing_id)?;
+        out.push_sql(
+            " UNION ALL SELECT CAST(1 AS BIGINT), r.start_time, r.end_time, \
+             CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP), CAST(r.weekday AS BIGINT), \
+             CAST(NULL AS BIGINT) FROM availability_rules r WHERE r.listing_id = ",
+        );
+        out.push_bind_param::<Text, str>(self.listing_id)?;
+        out.push_sql(
+            " UNION ALL SELECT CAST(2 AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+             b.starts_at, b.occupied_until, CAST(b.quantity AS BIGINT), CAST(NULL AS BIGINT) \
+             FROM bookings b WHERE b.listing_id = ",
+        );
+        out.push_bind_param::<Text, str>(self.listing_id)?;
+        out.push_sql(" AND b.session_id IS NULL AND b.starts_at < ");
+        out.push_bind_param::<Timestamp, _>(&self.to)?;
+        out.push_sql(" AND b.occupied_until > ");
+        out.push_bind_param::<Timestamp, _>(&self.from)?;
+        push_blocking(&mut out, &self.now)?;
+        out.push_sql(
+            " UNION ALL SELECT CAST(3 AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+             x.starts_at, x.ends_at, CAST(x.units AS BIGINT), CAST(NULL AS BIGINT) \
+             FROM blackouts x WHERE x.listing_id = ",
+        );
+        out.push_bind_param::<Text, str>(self.listing_id)?;
+        out.push_sql(" AND x.starts_at < ");
+        out.push_bind_param::<Timestamp, _>(&self.to)?;
+        out.push_sql(" AND x.ends_at > ");
+        out.push_bind_param::<Timestamp, _>(&self.from)?;
+        out.push_sql(" ORDER BY 1, 6, 2");
+        Ok(())
+    }
+}
+
+/// ` AND (<booking b blocks at now>)`: the condition of [`blocking!`] as SQL text.
+fn push_blocking<'b, DB>(out: &mut AstPass<'_, 'b, DB>, now: &'b NaiveDateTime) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+{
+    out.push_sql(
+        " AND (b.status = 'confirmed' OR (b.status = 'requested' AND b.hold_expires_at > ",
+    );
+    out.push_bind_param::<Timestamp, _>(now)?;
+    out.push_sql(
+        ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
+    );
+    out.push_bind_param::<Timestamp, _>(now)?;
+    out.push_sql(")))");
+    Ok(())
+}
+
 /// The number of live holds of `customer` (bookings `requested` whose hold has not expired at
 /// `now`), counted up to `max_holds` (the caller only compares it with that limit), and
 /// [`occupancy`] of the item, in one statement: the booking path needs both right after it
@@ -569,15 +759,8 @@ where
         out.push_bind_param::<Timestamp, _>(&self.to)?;
         out.push_sql(" AND b.occupied_until > ");
         out.push_bind_param::<Timestamp, _>(&self.from)?;
-        out.push_sql(
-            " AND (b.status = 'confirmed' OR (b.status = 'requested' AND b.hold_expires_at > ",
-        );
-        out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(
-            ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
-        );
-        out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql("))) UNION ALL SELECT x.starts_at, x.ends_at, COALESCE(x.units, ");
+        push_blocking(&mut out, &self.now)?;
+        out.push_sql(" UNION ALL SELECT x.starts_at, x.ends_at, COALESCE(x.units, ");
         out.push_bind_param::<BigInt, _>(&self.quantity)?;
         out.push_sql(") FROM blackouts x WHERE x.listing_id = ");
         out.push_bind_param::<Text, str>(self.listing_id)?;

@@ -103,6 +103,34 @@ struct ListingRow {
     updated_at: NaiveDateTime,
 }
 
+/// The columns of `listings` a [`Listing`] is built from: [`ListingRow`] without the search
+/// texts, which only browse filters read (they repeat the title, description and address, and
+/// the detail query returns a row per image).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = listings)]
+struct ListingReadRow {
+    id: String,
+    kind: String,
+    vendor_id: String,
+    title: String,
+    description: String,
+    address: Option<String>,
+    city: String,
+    region: Option<String>,
+    country: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    timezone: String,
+    currency: String,
+    price: i64,
+    lead_time_minutes: i64,
+    cancellation_policy: String,
+    is_active: bool,
+    attributes: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = equipment_terms)]
 #[diesel(treat_none_as_null = true)]
@@ -251,14 +279,14 @@ fn adventure_row(id: &str, terms: &AdventureTerms) -> AdventureRow {
 #[diesel(check_for_backend(Backend))]
 struct ListingRecord {
     #[diesel(embed)]
-    row: ListingRow,
+    row: ListingReadRow,
     #[diesel(select_expression = categories::slug)]
     category: String,
     #[diesel(select_expression = vendor_profiles::slug)]
     vendor_slug: String,
     #[diesel(select_expression = vendor_profiles::business_name)]
     business_name: String,
-    #[diesel(select_expression = users::is_active)]
+    #[diesel(select_expression = listings::vendor_active)]
     vendor_active: bool,
     #[diesel(embed)]
     equipment: Option<EquipmentRow>,
@@ -345,7 +373,7 @@ fn load_listings(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Lis
     }
     let rows: Vec<ListingImageRecord> = listings::table
         .inner_join(categories::table)
-        .inner_join(users::table.inner_join(vendor_profiles::table))
+        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
         .left_join(equipment_terms::table)
         .left_join(adventure_terms::table)
         .left_join(listing_images::table)
@@ -728,7 +756,7 @@ struct ListingImageRecord {
 fn one_listing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
     let rows: Vec<ListingImageRecord> = listings::table
         .inner_join(categories::table)
-        .inner_join(users::table.inner_join(vendor_profiles::table))
+        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
         .left_join(equipment_terms::table)
         .left_join(adventure_terms::table)
         .left_join(listing_images::table)

@@ -10,6 +10,7 @@ use crate::helpers::*;
 both_backends!(
     opening_hours_are_stored_and_expanded_in_the_items_time_zone,
     blackouts_take_units_off_the_timeline,
+    the_public_timeline_counts_bookings_and_blackouts_of_public_items_only,
     quotes_price_a_window_and_list_every_broken_rule,
     malformed_quotes_are_422_and_unknown_targets_404,
     sessions_are_scheduled_once_or_weekly_across_dst,
@@ -215,6 +216,112 @@ async fn blackouts_take_units_off_the_timeline(db: TestDb) {
         204
     );
     assert_eq!(app.count("blackouts", "1 = 1"), 1);
+}
+
+async fn the_public_timeline_counts_bookings_and_blackouts_of_public_items_only(db: TestDb) {
+    let app = spawn(db).await;
+    let (vendor, id) = app.item(2).await;
+    let path = format!("/api/v1/equipment/{id}/availability");
+    // Rules sent out of order come back by weekday, then start.
+    let weekly = json!([
+        {"weekday": 2, "start": "13:00", "end": "17:00"},
+        {"weekday": 0, "start": "08:00", "end": "12:00"},
+        {"weekday": 2, "start": "08:00", "end": "12:00"}
+    ]);
+    let stored = app
+        .send(
+            "PUT",
+            &path,
+            Some(token(&vendor)),
+            json!({"weekly": weekly}),
+        )
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    let monday = next_monday();
+    let customer = app.customer("ana@example.com").await;
+    let booked = app
+        .send(
+            "POST",
+            "/api/v1/bookings",
+            Some(token(&customer)),
+            json!({"equipment_id": id, "start": iso(at(monday, 9)), "end": iso(at(monday, 10)), "quantity": 1}),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    app.send(
+        "POST",
+        &format!("/api/v1/equipment/{id}/blackouts"),
+        Some(token(&vendor)),
+        json!({"start": iso(at(monday, 11)), "end": iso(at(monday, 12))}),
+    )
+    .await;
+    let range = format!(
+        "{path}?from={}&to={}",
+        iso(at(monday, 8)),
+        iso(at(monday, 13))
+    );
+    let view = app.get(&range, None).await;
+    assert_eq!(view.status, 200, "{}", view.body);
+    assert_eq!(view.body["timezone"], "UTC");
+    assert_eq!(
+        view.body["weekly"],
+        json!([
+            {"weekday": 0, "start": "08:00", "end": "12:00"},
+            {"weekday": 2, "start": "08:00", "end": "12:00"},
+            {"weekday": 2, "start": "13:00", "end": "17:00"}
+        ])
+    );
+    assert_eq!(view.body["opening_intervals"].as_array().unwrap().len(), 1);
+    let slots: Vec<(String, i64)> = view.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_str().unwrap()[11..16].to_owned(),
+                s["available_units"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        slots,
+        vec![
+            ("08:00".into(), 2),
+            ("09:00".into(), 1),
+            ("10:00".into(), 2),
+            ("11:00".into(), 0),
+            ("12:00".into(), 2)
+        ]
+    );
+    app.get(
+        &format!(
+            "/api/v1/equipment/nope/availability?from={}&to={}",
+            iso(at(monday, 8)),
+            iso(at(monday, 13))
+        ),
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
+    // Hidden while the item or its vendor is inactive.
+    app.send(
+        "PATCH",
+        &format!("/api/v1/equipment/{id}"),
+        Some(token(&vendor)),
+        json!({"is_active": false}),
+    )
+    .await;
+    app.get(&range, None).await.assert_problem(404, "not_found");
+    app.send(
+        "PATCH",
+        &format!("/api/v1/equipment/{id}"),
+        Some(token(&vendor)),
+        json!({"is_active": true}),
+    )
+    .await;
+    assert_eq!(app.get(&range, None).await.status, 200);
+    app.execute("UPDATE users SET is_active = false WHERE email = 'shop@example.com'");
+    app.get(&range, None).await.assert_problem(404, "not_found");
 }
 
 async fn quotes_price_a_window_and_list_every_broken_rule(db: TestDb) {
