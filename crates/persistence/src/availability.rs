@@ -528,6 +528,24 @@ fn item_timeline(
     }))
 }
 
+/// The `Query`, `QueryId` and `RunQueryDsl` impls of a hand-written statement (a struct with
+/// one lifetime whose `QueryFragment` writes the SQL) returning rows of `$sql_type`. Without a
+/// static query id, diesel caches the prepared statement by its SQL text.
+macro_rules! raw_query {
+    ($name:ident, $sql_type:ty) => {
+        impl Query for $name<'_> {
+            type SqlType = $sql_type;
+        }
+
+        impl QueryId for $name<'_> {
+            type QueryId = ();
+            const HAS_STATIC_QUERY_ID: bool = false;
+        }
+
+        impl<Conn> RunQueryDsl<Conn> for $name<'_> {}
+    };
+}
+
 /// An equipment item's listing row (time zone, quantity, public flags), its weekly rules, its
 /// blocking bookings and its blackouts within `[from, to)`, as one `UNION ALL` statement with
 /// a fixed text, cached like [`OccupancyQuery`] (whose conditions it repeats): the
@@ -541,8 +559,9 @@ struct ItemTimelineQuery<'a> {
     now: NaiveDateTime,
 }
 
-impl Query for ItemTimelineQuery<'_> {
-    type SqlType = (
+raw_query!(
+    ItemTimelineQuery,
+    (
         BigInt,
         Nullable<Text>,
         Nullable<Text>,
@@ -550,15 +569,8 @@ impl Query for ItemTimelineQuery<'_> {
         Nullable<Timestamp>,
         Nullable<BigInt>,
         Nullable<BigInt>,
-    );
-}
-
-impl QueryId for ItemTimelineQuery<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Conn> RunQueryDsl<Conn> for ItemTimelineQuery<'_> {}
+    )
+);
 
 impl<DB> QueryFragment<DB> for ItemTimelineQuery<'_>
 where
@@ -680,16 +692,10 @@ struct HoldsAndOccupancyQuery<'a> {
     occupancy: OccupancyQuery<'a>,
 }
 
-impl Query for HoldsAndOccupancyQuery<'_> {
-    type SqlType = (Nullable<Timestamp>, Nullable<Timestamp>, BigInt);
-}
-
-impl QueryId for HoldsAndOccupancyQuery<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Conn> RunQueryDsl<Conn> for HoldsAndOccupancyQuery<'_> {}
+raw_query!(
+    HoldsAndOccupancyQuery,
+    (Nullable<Timestamp>, Nullable<Timestamp>, BigInt)
+);
 
 impl<DB> QueryFragment<DB> for HoldsAndOccupancyQuery<'_>
 where
@@ -727,16 +733,7 @@ struct OccupancyQuery<'a> {
     exclude: Option<&'a str>,
 }
 
-impl Query for OccupancyQuery<'_> {
-    type SqlType = (Timestamp, Timestamp, BigInt);
-}
-
-impl QueryId for OccupancyQuery<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Conn> RunQueryDsl<Conn> for OccupancyQuery<'_> {}
+raw_query!(OccupancyQuery, (Timestamp, Timestamp, BigInt));
 
 impl<DB> QueryFragment<DB> for OccupancyQuery<'_>
 where
