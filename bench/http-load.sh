@@ -11,7 +11,8 @@
 # Settings (environment):
 #   BENCH_DURATION=20      seconds per wrk scenario and per pgbench run
 #   BENCH_WARMUP=3         seconds of warm-up before each GET scenario (not recorded)
-#   BENCH_CONNECTIONS=32   wrk connections, pgbench clients and the server's DB_POOL_SIZE
+#   BENCH_CONNECTIONS=32   wrk connections and pgbench clients
+#   BENCH_POOL=10          the server's DB_POOL_SIZE (its default; see docs/performance.md)
 #   BENCH_THREADS=2        wrk threads and pgbench -j
 #   BENCH_CUSTOMERS=100    customers registered through the API for the booking scenarios
 #   BENCH_SKIP_BUILD=1     use the existing binary (API_SERVER_BIN, default target/release/api-server)
@@ -31,6 +32,7 @@ BENCH="$ROOT/bench"
 DURATION=${BENCH_DURATION:-20}
 WARMUP=${BENCH_WARMUP:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+POOL=${BENCH_POOL:-10}
 THREADS=${BENCH_THREADS:-2}
 CUSTOMERS=${BENCH_CUSTOMERS:-100}
 ONLY=${BENCH_ONLY:-detail availability list list_window book_spread book_contended}
@@ -151,7 +153,7 @@ log "starting the server on $BASE"
     exec env DATABASE_URL="$DB_URL" BIND_ADDR="127.0.0.1:$PORT" APP_ENV=production \
         JWT_SECRET="bench-only-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
         STRIPE_WEBHOOK_SECRET="whsec_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-        DB_POOL_SIZE="$CONNECTIONS" LOG_FORMAT=json RUST_LOG=warn AUTO_MIGRATE=false \
+        DB_POOL_SIZE="$POOL" LOG_FORMAT=json RUST_LOG=warn AUTO_MIGRATE=false \
         AUTH_RATE_LIMIT=100000 BOOKING_RATE_LIMIT=100000 MAX_ACTIVE_HOLDS_PER_CUSTOMER=1000 \
         ACCESS_TOKEN_TTL_SECONDS=7200 MEDIA_ROOT="$WORK/media" \
         MALLOC_MMAP_THRESHOLD_=131072 \
@@ -286,7 +288,7 @@ json.dump({
     "wrk_version": """$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)""",
     "commit": "$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)",
     "dirty": $( (cd "$ROOT" && git diff --quiet HEAD -- crates migrations 2>/dev/null) && echo False || echo True),
-    "duration": $DURATION, "connections": $CONNECTIONS, "threads": $THREADS, "pool": $CONNECTIONS,
+    "duration": $DURATION, "connections": $CONNECTIONS, "threads": $THREADS, "pool": $POOL,
     "dataset": """$DATASET""",
     "customers": $CUSTOMERS,
     "rss_after_logins_kib": $RSS_AFTER_LOGINS,

@@ -10,6 +10,7 @@ use domain_accounts::Principal;
 use domain_core::ValidationErrors;
 use serde::de::DeserializeOwned;
 
+use crate::blocking::db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -168,7 +169,7 @@ impl FromRequest for AuthUser {
             let token =
                 token.ok_or_else(|| ApiError::unauthorized("a bearer access token is required"))?;
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let principal = web::block(move || state.accounts.authenticate(&token)).await??;
+            let principal = db(&state, move |state| state.accounts.authenticate(&token)).await??;
             Ok(AuthUser(principal))
         })
     }

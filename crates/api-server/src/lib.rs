@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) is a thin CLI over this library; tests build the same
 //! application with [`app`].
 
+pub mod blocking;
 pub mod booking_dto;
 pub mod catalog_dto;
 pub mod config;

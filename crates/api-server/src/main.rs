@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use actix_web::{web, HttpServer};
+use api_server::blocking::db;
 use api_server::config::Settings;
 use api_server::state::AppState;
 use api_server::{app, openapi, seed, telemetry};
@@ -176,15 +177,13 @@ fn spawn_expiry_sweeper(state: web::Data<AppState>) {
             actix_web::rt::time::interval(std::time::Duration::from_secs(EXPIRY_SWEEP_SECONDS));
         loop {
             ticks.tick().await;
-            let expiry = state.clone();
-            match web::block(move || expiry.bookings.expire_lapsed(500)).await {
+            match db(&state, |state| state.bookings.expire_lapsed(500)).await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(expired)) => tracing::info!(expired, "expired lapsed bookings"),
                 Ok(Err(error)) => tracing::warn!(%error, "expiry sweep failed; retrying later"),
                 Err(error) => tracing::warn!(%error, "expiry sweep did not run"),
             }
-            let settlement = state.clone();
-            match web::block(move || settlement.payments.settle()).await {
+            match db(&state, |state| state.payments.settle()).await {
                 Ok(Ok(report)) => {
                     if report.settled + report.issue.issued > 0 {
                         tracing::info!(

@@ -14,6 +14,7 @@ use persistence::{
     DieselCatalogRepository, DieselPaymentRepository, FsMediaStore,
 };
 
+use crate::blocking::DbGate;
 use crate::config::{PaymentProvider, Settings};
 use crate::dev_gateway::DevGateway;
 use crate::rate_limit::{AuthRateLimiter, KeyedLimiter};
@@ -41,6 +42,8 @@ pub struct AppState {
     pub payments: PaymentService,
     pub booking_limiter: KeyedLimiter,
     pub auth_limiter: AuthRateLimiter,
+    /// One permit per pooled connection; see [`crate::blocking`].
+    pub db_gate: DbGate,
 }
 
 impl AppState {
@@ -143,6 +146,7 @@ impl AppState {
             booking_limiter: KeyedLimiter::per_minute(settings.booking_rate_limit),
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),
+            db_gate: DbGate::new(pool.max_size()),
             pool,
             accounts,
         })

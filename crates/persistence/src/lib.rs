@@ -20,5 +20,7 @@ pub use accounts::DieselAccountRepository;
 pub use availability::DieselAvailabilityRepository;
 pub use bookings::DieselBookingRepository;
 pub use catalog::{DieselCatalogRepository, FsMediaStore};
-pub use db::{build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool};
+pub use db::{
+    build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool, CONNECTION_TIMEOUT,
+};
 pub use payments::DieselPaymentRepository;

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::blocking::db;
 use crate::dto::{LoginRequest, RefreshRequest, RegisterRequest, SessionResponse, TokenResponse};
 use crate::error::{ApiError, Problem};
 use crate::extract::{client_address, ApiJson};
@@ -39,7 +40,7 @@ pub async fn register(
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
-    let session = web::block(move || state.accounts.register(body.into())).await??;
+    let session = db(&state, move |state| state.accounts.register(body.into())).await??;
     Ok(HttpResponse::Created().json(SessionResponse::from(session)))
 }
 
@@ -61,7 +62,10 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
-    let session = web::block(move || state.accounts.login(&body.email, &body.password)).await??;
+    let session = db(&state, move |state| {
+        state.accounts.login(&body.email, &body.password)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(SessionResponse::from(session)))
 }
 
@@ -84,7 +88,10 @@ pub async fn refresh(
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, None)?;
-    let tokens = web::block(move || state.accounts.refresh(&body.refresh_token)).await??;
+    let tokens = db(&state, move |state| {
+        state.accounts.refresh(&body.refresh_token)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(TokenResponse::from(tokens)))
 }
 
@@ -102,6 +109,9 @@ pub async fn logout(
     state: web::Data<AppState>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    web::block(move || state.accounts.logout(&body.refresh_token)).await??;
+    db(&state, move |state| {
+        state.accounts.logout(&body.refresh_token)
+    })
+    .await??;
     Ok(HttpResponse::NoContent().finish())
 }

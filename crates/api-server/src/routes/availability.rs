@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use domain_booking::{QuoteInput, SessionInput, WeeklyRuleInput};
 
+use crate::blocking::db;
 use crate::booking_dto::{
     AvailabilityRequest, AvailabilityResponse, BlackoutRequest, BlackoutResponse, QuoteRequest,
     QuoteResponse, RangeParams, SessionResponse, SessionsRequest, WeeklyHoursResponse,
@@ -62,7 +63,7 @@ pub async fn put_availability(
             end: r.end,
         })
         .collect();
-    let (tz, rules) = web::block(move || {
+    let (tz, rules) = db(&state, move |state| {
         state
             .availability
             .set_weekly_rules(&principal, &id, body.timezone.as_deref(), &weekly)
@@ -88,8 +89,10 @@ pub async fn get_availability(
     id: web::Path<String>,
     range: web::Query<RangeParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let view =
-        web::block(move || state.availability.availability(&id, range.from, range.to)).await??;
+    let view = db(&state, move |state| {
+        state.availability.availability(&id, range.from, range.to)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(AvailabilityResponse::from(view)))
 }
 
@@ -110,7 +113,7 @@ pub async fn add_blackout(
     id: web::Path<String>,
     ApiJson(body): ApiJson<BlackoutRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let blackout = web::block(move || {
+    let blackout = db(&state, move |state| {
         state.availability.add_blackout(
             &principal,
             &id,
@@ -137,7 +140,10 @@ pub async fn list_blackouts(
     AuthUser(principal): AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let blackouts = web::block(move || state.availability.blackouts(&principal, &id)).await??;
+    let blackouts = db(&state, move |state| {
+        state.availability.blackouts(&principal, &id)
+    })
+    .await??;
     let body: Vec<BlackoutResponse> = blackouts.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(body))
 }
@@ -157,7 +163,7 @@ pub async fn delete_blackout(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, blackout_id) = path.into_inner();
-    web::block(move || {
+    db(&state, move |state| {
         state
             .availability
             .delete_blackout(&principal, &id, &blackout_id)
@@ -185,8 +191,10 @@ pub async fn add_sessions(
     ApiJson(body): ApiJson<SessionsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let input = SessionInput::try_from(body).map_err(ApiError::validation)?;
-    let sessions =
-        web::block(move || state.availability.add_sessions(&principal, &id, input)).await??;
+    let sessions = db(&state, move |state| {
+        state.availability.add_sessions(&principal, &id, input)
+    })
+    .await??;
     let body: Vec<SessionResponse> = sessions.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Created().json(body))
 }
@@ -205,8 +213,10 @@ pub async fn list_sessions(
     id: web::Path<String>,
     range: web::Query<RangeParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let sessions =
-        web::block(move || state.availability.sessions(&id, range.from, range.to)).await??;
+    let sessions = db(&state, move |state| {
+        state.availability.sessions(&id, range.from, range.to)
+    })
+    .await??;
     let body: Vec<SessionResponse> = sessions.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(body))
 }
@@ -227,8 +237,10 @@ pub async fn cancel_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, session_id) = path.into_inner();
-    let (session, refunds) =
-        web::block(move || state.payments.cancel_session(&principal, &id, &session_id)).await??;
+    let (session, refunds) = db(&state, move |state| {
+        state.payments.cancel_session(&principal, &id, &session_id)
+    })
+    .await??;
     crate::routes::payments::log_refund_problems(&refunds);
     Ok(HttpResponse::Ok().json(SessionResponse::from(session)))
 }
@@ -247,6 +259,6 @@ pub async fn quote(
     ApiJson(body): ApiJson<QuoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let input = QuoteInput::try_from(body).map_err(ApiError::validation)?;
-    let view = web::block(move || state.availability.quote(input)).await??;
+    let view = db(&state, move |state| state.availability.quote(input)).await??;
     Ok(HttpResponse::Ok().json(QuoteResponse::from(view)))
 }

@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain_booking::{Action, BookingFilter, BookingStatus, QuoteInput};
 use domain_core::{PageRequest, ValidationErrors};
 
+use crate::blocking::db;
 use crate::booking_dto::{
     ActionRequest, BookingEventResponse, BookingListParams, BookingPage, BookingRequest,
     BookingResponse,
@@ -61,8 +62,10 @@ pub async fn create(
     };
     let (quote, notes) = body.split();
     let input = QuoteInput::try_from(quote).map_err(ApiError::validation)?;
-    let requested =
-        web::block(move || state.bookings.request(&principal, input, notes, key)).await??;
+    let requested = db(&state, move |state| {
+        state.bookings.request(&principal, input, notes, key)
+    })
+    .await??;
     let body = BookingResponse::from(requested.booking);
     Ok(if requested.replayed {
         HttpResponse::Ok()
@@ -106,7 +109,10 @@ pub async fn list(
         listing: query.listing,
         ..BookingFilter::default()
     };
-    let found = web::block(move || state.bookings.list(&principal, filter, page)).await??;
+    let found = db(&state, move |state| {
+        state.bookings.list(&principal, filter, page)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(BookingPage::from(found)))
 }
 
@@ -123,7 +129,7 @@ pub async fn detail(
     AuthUser(principal): AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let booking = web::block(move || state.bookings.booking(&principal, &id)).await??;
+    let booking = db(&state, move |state| state.bookings.booking(&principal, &id)).await??;
     Ok(HttpResponse::Ok().json(BookingResponse::from(booking)))
 }
 
@@ -134,8 +140,10 @@ async fn act(
     action: Action,
     body: ActionRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let booking =
-        web::block(move || state.bookings.act(&principal, &id, action, body.reason)).await??;
+    let booking = db(&state, move |state| {
+        state.bookings.act(&principal, &id, action, body.reason)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(BookingResponse::from(booking)))
 }
 
@@ -196,8 +204,10 @@ pub async fn cancel(
     id: web::Path<String>,
     OptionalJson(body): OptionalJson<ActionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let cancelled =
-        web::block(move || state.payments.cancel(&principal, &id, body.reason)).await??;
+    let cancelled = db(&state, move |state| {
+        state.payments.cancel(&principal, &id, body.reason)
+    })
+    .await??;
     crate::routes::payments::log_refund_problems(&cancelled.refund);
     Ok(HttpResponse::Ok().json(BookingResponse::from(cancelled.booking)))
 }
@@ -234,7 +244,7 @@ pub async fn events(
     AuthUser(principal): AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let events = web::block(move || state.bookings.events(&principal, &id)).await??;
+    let events = db(&state, move |state| state.bookings.events(&principal, &id)).await??;
     let body: Vec<BookingEventResponse> = events.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(body))
 }

@@ -111,7 +111,8 @@ pub async fn storefront(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let storefront = web::block(move || state.catalog.storefront(&slug)).await??;
+    let storefront =
+        crate::blocking::db(&state, move |state| state.catalog.storefront(&slug)).await??;
     Ok(HttpResponse::Ok().json(StorefrontResponse::from(storefront)))
 }
 
@@ -180,7 +181,7 @@ macro_rules! listing_routes {
                     (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
                 ))]
             pub async fn categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-                let categories = web::block(move || state.catalog.categories(KIND)).await??;
+                let categories = crate::blocking::db(&state, move |state| state.catalog.categories(KIND)).await??;
                 Ok(HttpResponse::Ok().json(categories_json(categories)))
             }
 
@@ -198,7 +199,7 @@ macro_rules! listing_routes {
                 let query = query.into_inner();
                 let paging = page(query.page, query.page_size)?;
                 let found =
-                    web::block(move || state.catalog.browse(KIND, query.into(), paging)).await??;
+                    crate::blocking::db(&state, move |state| state.catalog.browse(KIND, query.into(), paging)).await??;
                 Ok(HttpResponse::Ok().json($page::from(found)))
             }
 
@@ -218,7 +219,7 @@ macro_rules! listing_routes {
                 id: web::Path<String>,
             ) -> Result<HttpResponse, ApiError> {
                 let listing =
-                    web::block(move || state.catalog.listing(viewer.as_ref(), KIND, &id)).await??;
+                    crate::blocking::db(&state, move |state| state.catalog.listing(viewer.as_ref(), KIND, &id)).await??;
                 Ok(HttpResponse::Ok().json(listing_json(listing)))
             }
 
@@ -239,7 +240,7 @@ macro_rules! listing_routes {
                 ApiJson(body): ApiJson<$body>,
             ) -> Result<HttpResponse, ApiError> {
                 let listing =
-                    web::block(move || state.catalog.create_listing(&principal, KIND, body.into()))
+                    crate::blocking::db(&state, move |state| state.catalog.create_listing(&principal, KIND, body.into()))
                         .await??;
                 Ok(HttpResponse::Created().json(listing_json(listing)))
             }
@@ -262,7 +263,7 @@ macro_rules! listing_routes {
                 id: web::Path<String>,
                 ApiJson(body): ApiJson<$body>,
             ) -> Result<HttpResponse, ApiError> {
-                let listing = web::block(move || {
+                let listing = crate::blocking::db(&state, move |state| {
                     state.catalog.update_listing(&principal, KIND, &id, body.into())
                 })
                 .await??;
@@ -284,7 +285,7 @@ macro_rules! listing_routes {
                 AuthUser(principal): AuthUser,
                 id: web::Path<String>,
             ) -> Result<HttpResponse, ApiError> {
-                web::block(move || state.catalog.delete_listing(&principal, KIND, &id)).await??;
+                crate::blocking::db(&state, move |state| state.catalog.delete_listing(&principal, KIND, &id)).await??;
                 Ok(HttpResponse::NoContent().finish())
             }
 
@@ -304,7 +305,7 @@ macro_rules! listing_routes {
             ) -> Result<HttpResponse, ApiError> {
                 let paging = page(query.page, query.page_size)?;
                 let found =
-                    web::block(move || state.catalog.vendor_listings(&principal, KIND, paging))
+                    crate::blocking::db(&state, move |state| state.catalog.vendor_listings(&principal, KIND, paging))
                         .await??;
                 Ok(HttpResponse::Ok().json($page::from(found)))
             }
@@ -333,7 +334,7 @@ macro_rules! listing_routes {
             ) -> Result<HttpResponse, ApiError> {
                 let upload = read_upload(&req, form, state.catalog.max_upload_bytes()).await?;
                 let image =
-                    web::block(move || state.catalog.add_image(&principal, KIND, &id, upload))
+                    crate::blocking::db(&state, move |state| state.catalog.add_image(&principal, KIND, &id, upload))
                         .await??;
                 Ok(HttpResponse::Created().json(ImageResponse::from(image)))
             }
@@ -359,7 +360,7 @@ macro_rules! listing_routes {
                 ApiJson(body): ApiJson<ImagePatch>,
             ) -> Result<HttpResponse, ApiError> {
                 let (id, image_id) = path.into_inner();
-                let image = web::block(move || {
+                let image = crate::blocking::db(&state, move |state| {
                     state.catalog.update_image(&principal, KIND, &id, &image_id, body.into())
                 })
                 .await??;
@@ -383,7 +384,7 @@ macro_rules! listing_routes {
                 path: web::Path<(String, String)>,
             ) -> Result<HttpResponse, ApiError> {
                 let (id, image_id) = path.into_inner();
-                web::block(move || state.catalog.delete_image(&principal, KIND, &id, &image_id))
+                crate::blocking::db(&state, move |state| state.catalog.delete_image(&principal, KIND, &id, &image_id))
                     .await??;
                 Ok(HttpResponse::NoContent().finish())
             }
@@ -403,7 +404,7 @@ macro_rules! listing_routes {
                 AuthUser(principal): AuthUser,
                 ApiJson(body): ApiJson<CategoryRequest>,
             ) -> Result<HttpResponse, ApiError> {
-                let category = web::block(move || {
+                let category = crate::blocking::db(&state, move |state| {
                     state.catalog.create_category(
                         &principal,
                         KIND,
@@ -433,7 +434,7 @@ macro_rules! listing_routes {
                 id: web::Path<String>,
                 ApiJson(body): ApiJson<CategoryRequest>,
             ) -> Result<HttpResponse, ApiError> {
-                let category = web::block(move || {
+                let category = crate::blocking::db(&state, move |state| {
                     state.catalog.update_category(
                         &principal,
                         KIND,
@@ -462,7 +463,7 @@ macro_rules! listing_routes {
                 AuthUser(principal): AuthUser,
                 id: web::Path<String>,
             ) -> Result<HttpResponse, ApiError> {
-                web::block(move || state.catalog.delete_category(&principal, KIND, &id)).await??;
+                crate::blocking::db(&state, move |state| state.catalog.delete_category(&principal, KIND, &id)).await??;
                 Ok(HttpResponse::NoContent().finish())
             }
         }

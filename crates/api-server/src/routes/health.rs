@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::blocking::db;
 use crate::dto::HealthResponse;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -28,7 +29,7 @@ pub async fn live() -> HttpResponse {
         (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    web::block(move || persistence::ping(&state.pool)).await??;
+    db(&state, move |state| persistence::ping(&state.pool)).await??;
     Ok(HttpResponse::Ok().json(HealthResponse {
         status: "ok".into(),
     }))

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::blocking::db;
 use crate::dto::{
     CustomerProfilePatch, CustomerProfileResponse, PasswordChangeRequest, UserPatch, UserResponse,
     VendorProfilePatch, VendorProfileResponse,
@@ -33,7 +34,7 @@ pub async fn get_me(
     state: web::Data<AppState>,
     AuthUser(principal): AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let account = web::block(move || state.accounts.me(&principal)).await??;
+    let account = db(&state, move |state| state.accounts.me(&principal)).await??;
     Ok(HttpResponse::Ok().json(UserResponse::from(account)))
 }
 
@@ -51,7 +52,10 @@ pub async fn patch_me(
     AuthUser(principal): AuthUser,
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let account = web::block(move || state.accounts.update_me(&principal, &body.into())).await??;
+    let account = db(&state, move |state| {
+        state.accounts.update_me(&principal, &body.into())
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(UserResponse::from(account)))
 }
 
@@ -69,7 +73,7 @@ pub async fn change_password(
     AuthUser(principal): AuthUser,
     ApiJson(body): ApiJson<PasswordChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    web::block(move || {
+    db(&state, move |state| {
         state
             .accounts
             .change_password(&principal, &body.current_password, &body.new_password)
@@ -89,7 +93,10 @@ pub async fn get_vendor_profile(
     state: web::Data<AppState>,
     AuthUser(principal): AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = web::block(move || state.accounts.vendor_profile(&principal)).await??;
+    let profile = db(&state, move |state| {
+        state.accounts.vendor_profile(&principal)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(VendorProfileResponse::from(profile)))
 }
 
@@ -109,7 +116,7 @@ pub async fn patch_vendor_profile(
     AuthUser(principal): AuthUser,
     ApiJson(body): ApiJson<VendorProfilePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = web::block(move || {
+    let profile = db(&state, move |state| {
         state
             .accounts
             .update_vendor_profile(&principal, &body.into())
@@ -129,7 +136,10 @@ pub async fn get_customer_profile(
     state: web::Data<AppState>,
     AuthUser(principal): AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = web::block(move || state.accounts.customer_profile(&principal)).await??;
+    let profile = db(&state, move |state| {
+        state.accounts.customer_profile(&principal)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(CustomerProfileResponse::from(profile)))
 }
 
@@ -148,7 +158,7 @@ pub async fn patch_customer_profile(
     AuthUser(principal): AuthUser,
     ApiJson(body): ApiJson<CustomerProfilePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = web::block(move || {
+    let profile = db(&state, move |state| {
         state
             .accounts
             .update_customer_profile(&principal, &body.into())

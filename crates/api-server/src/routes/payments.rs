@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use domain_core::ValidationErrors;
 use domain_payment::{Effect, Processed, SimulatedOutcome};
 
+use crate::blocking::db;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, AuthUser};
 use crate::payment_dto::{
@@ -45,7 +46,10 @@ pub async fn create_intent(
     AuthUser(principal): AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let started = web::block(move || state.payments.start_payment(&principal, &id)).await??;
+    let started = db(&state, move |state| {
+        state.payments.start_payment(&principal, &id)
+    })
+    .await??;
     let created = started.created;
     let body = PaymentIntentResponse::from(started);
     Ok(if created {
@@ -68,7 +72,7 @@ pub async fn payment(
     AuthUser(principal): AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let details = web::block(move || state.payments.payment(&principal, &id)).await??;
+    let details = db(&state, move |state| state.payments.payment(&principal, &id)).await??;
     Ok(HttpResponse::Ok().json(PaymentResponse::from(details)))
 }
 
@@ -87,7 +91,10 @@ pub async fn refund_preview(
     AuthUser(principal): AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let preview = web::block(move || state.payments.refund_preview(&principal, &id)).await??;
+    let preview = db(&state, move |state| {
+        state.payments.refund_preview(&principal, &id)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(RefundPreviewResponse::from(preview)))
 }
 
@@ -116,8 +123,10 @@ pub async fn webhook(
         ),
         None => None,
     };
-    let report =
-        web::block(move || state.payments.handle_webhook(&body, signature.as_deref())).await??;
+    let report = db(&state, move |state| {
+        state.payments.handle_webhook(&body, signature.as_deref())
+    })
+    .await??;
     log_refund_problems(&report.refunds);
     let duplicate = match &report.processed {
         Processed::Duplicate => true,
@@ -180,8 +189,10 @@ pub async fn simulate(
             )))
         }
     };
-    let (details, report) =
-        web::block(move || state.payments.simulate(&principal, &id, outcome)).await??;
+    let (details, report) = db(&state, move |state| {
+        state.payments.simulate(&principal, &id, outcome)
+    })
+    .await??;
     log_refund_problems(&report.refunds);
     Ok(HttpResponse::Ok().json(PaymentResponse::from(details)))
 }
