@@ -146,7 +146,7 @@ impl AppState {
             booking_limiter: KeyedLimiter::per_minute(settings.booking_rate_limit),
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
             settings: Arc::new(settings),
-            db_gate: DbGate::new(pool.max_size()),
+            db_gate: DbGate::new(pool.max_size(), persistence::CONNECTION_TIMEOUT),
             pool,
             accounts,
         })
