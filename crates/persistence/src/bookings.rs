@@ -213,14 +213,21 @@ fn lock_for_create(
             })
         }
         None => {
+            // Only the listing row is locked: the quantity comes from a sub-select, so
+            // `FOR UPDATE` does not also lock (and write) the `equipment_terms` row.
+            let quantity = equipment_terms::table
+                .filter(equipment_terms::listing_id.eq(listing_id))
+                .select(equipment_terms::quantity)
+                .single_value();
             let query = listings::table
-                .inner_join(equipment_terms::table)
                 .filter(listings::id.eq(listing_id))
-                .select((equipment_terms::quantity, listings::title));
-            let (quantity, title) = match conn {
+                .select((quantity, listings::title));
+            let (quantity, title): (Option<i64>, String) = match conn {
                 DbConnection::Postgresql(pg) => query.for_update().first(pg)?,
                 _ => query.first(conn)?,
             };
+            // A listing without equipment terms is no item (as the join said before).
+            let quantity = quantity.ok_or(diesel::result::Error::NotFound)?;
             Ok(Locked::Item { quantity, title })
         }
     }
