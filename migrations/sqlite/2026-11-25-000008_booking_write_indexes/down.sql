@@ -1,0 +1,2 @@
+DROP INDEX bookings_session_idx;
+CREATE INDEX bookings_session_idx ON bookings (session_id);
