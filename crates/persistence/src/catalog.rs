@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::expression::{is_aggregate, AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, Bool, HasSqlType, Timestamp};
 use domain_accounts::{CountryCode, TimeZone, UserId, VendorProfile};
@@ -387,22 +387,92 @@ fn load_listings(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Lis
         ))
         .select(ListingImageRecord::as_select())
         .load(conn)?;
-    let mut by_id: HashMap<String, (ListingRecord, Vec<ListingImage>)> =
-        HashMap::with_capacity(ids.len());
-    for row in rows {
-        let image = row.image.map(ListingImage::from);
-        match by_id.get_mut(&row.listing.row.id) {
-            Some((_, images)) => images.extend(image),
-            None => {
-                let id = row.listing.row.id.clone();
-                by_id.insert(id, (row.listing, image.into_iter().collect()));
-            }
-        }
-    }
+    let mut by_id: HashMap<String, (ListingRecord, Vec<ListingImage>)> = group_images(rows)
+        .into_iter()
+        .map(|(record, images)| (record.row.id.clone(), (record, images)))
+        .collect();
     ids.iter()
         .filter_map(|id| by_id.remove(id))
         .map(|(record, images)| into_listing(record, images))
         .collect()
+}
+
+/// Rows of a listing-and-image join, a row per image, ordered so that the rows of one listing
+/// are adjacent: each listing once, in order, with its images.
+fn group_images(
+    rows: impl IntoIterator<Item = ListingImageRecord>,
+) -> Vec<(ListingRecord, Vec<ListingImage>)> {
+    let mut grouped: Vec<(ListingRecord, Vec<ListingImage>)> = Vec::new();
+    for row in rows {
+        let image = row.image.map(ListingImage::from);
+        match grouped.last_mut() {
+            Some((listing, images)) if listing.row.id == row.listing.row.id => {
+                images.extend(image);
+            }
+            _ => grouped.push((row.listing, image.into_iter().collect())),
+        }
+    }
+    grouped
+}
+
+/// One page of browse as one statement: `page` (the `(id, COUNT(*) OVER ())` select of
+/// [`public_listings!`], sorted, limited and offset) as a `WITH` query, joined to each listing's
+/// category, vendor, terms and images (a row per image, as in [`one_listing`]) and sorted
+/// again by `sort` so the rows come in page order. The text depends only on the filters and
+/// the sort, so it is a cached prepared statement like the page itself.
+struct BrowsePage<Q> {
+    page: Q,
+    sort: Sort,
+    columns: diesel::dsl::AsSelect<ListingImageRecord, Backend>,
+}
+
+impl<Q> BrowsePage<Q> {
+    fn new(page: Q, sort: Sort) -> Self {
+        Self {
+            page,
+            sort,
+            columns: ListingImageRecord::as_select(),
+        }
+    }
+}
+
+impl<Q> Query for BrowsePage<Q> {
+    type SqlType = (BigInt, diesel::dsl::AsSelect<ListingImageRecord, Backend>);
+}
+
+impl<Q> QueryId for BrowsePage<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, Conn> RunQueryDsl<Conn> for BrowsePage<Q> {}
+
+impl<Q: QueryFragment<Backend>> QueryFragment<Backend> for BrowsePage<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
+        out.push_sql("WITH page (id, total) AS (");
+        self.page.walk_ast(out.reborrow())?;
+        out.push_sql(") SELECT page.total, ");
+        self.columns.walk_ast(out.reborrow())?;
+        out.push_sql(
+            " FROM page INNER JOIN listings ON listings.id = page.id \
+             INNER JOIN categories ON categories.id = listings.category_id \
+             INNER JOIN vendor_profiles ON vendor_profiles.user_id = listings.vendor_id \
+             LEFT OUTER JOIN equipment_terms ON equipment_terms.listing_id = listings.id \
+             LEFT OUTER JOIN adventure_terms ON adventure_terms.listing_id = listings.id \
+             LEFT OUTER JOIN listing_images ON listing_images.listing_id = listings.id ORDER BY ",
+        );
+        // The page's own order (see `browse`), then the images' order of `one_listing`.
+        out.push_sql(match self.sort {
+            Sort::Newest => "listings.created_at DESC, listings.id DESC",
+            Sort::PriceAscending => "listings.price ASC, listings.id ASC",
+            Sort::PriceDescending => "listings.price DESC, listings.id ASC",
+        });
+        out.push_sql(
+            ", listing_images.is_primary DESC, listing_images.position, \
+             listing_images.created_at, listing_images.id",
+        );
+        Ok(())
+    }
 }
 
 fn like_pattern(text: &str) -> String {
@@ -1028,15 +1098,24 @@ impl CatalogRepository for DieselCatalogRepository {
                 Sort::PriceAscending => query.order((listings::price.asc(), listings::id.asc())),
                 Sort::PriceDescending => query.order((listings::price.desc(), listings::id.asc())),
             };
-            let rows: Vec<(String, i64)> = query.limit(limit).offset(offset).load(conn)?;
+            let rows: Vec<(i64, ListingImageRecord)> =
+                BrowsePage::new(query.limit(limit).offset(offset), filter.sort).load(conn)?;
             let total = match rows.first() {
-                Some((_, total)) => *total,
+                Some((total, _)) => *total,
                 // A page past the end has no row to carry the total.
                 None if offset > 0 => public_listings!(kind, filter).count().get_result(conn)?,
                 None => 0,
             };
-            let ids: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
-            page_of(conn, ids, page, total)
+            let items = group_images(rows.into_iter().map(|(_, row)| row))
+                .into_iter()
+                .map(|(record, images)| into_listing(record, images))
+                .collect::<QueryResult<Vec<Listing>>>()?;
+            Ok(Page {
+                items,
+                page: page.page(),
+                page_size: page.page_size(),
+                total: u64::try_from(total).unwrap_or(0),
+            })
         };
         run(conn).map_err(store_error)
     }

@@ -1,5 +1,7 @@
 //! Catalog: categories, listings, ownership, validation, browse filters, images, storefronts.
 
+use std::collections::HashMap;
+
 use actix_web::test::TestRequest;
 use persistence::test_support::TestDb;
 use serde_json::{json, Value};
@@ -23,6 +25,7 @@ both_backends!(
     inactive_listings_and_vendors_are_hidden_from_the_public,
     each_browse_filter_narrows_the_results,
     browse_sorts_stably_and_pages,
+    browse_gives_each_listing_its_own_images_in_page_order,
     bad_browse_queries_are_rejected,
     images_are_judged_by_content_and_stripped_of_metadata,
     image_limits_are_enforced,
@@ -692,6 +695,60 @@ async fn browse_sorts_stably_and_pages(db: TestDb) {
     assert_eq!(beyond.body["items"].as_array().unwrap().len(), 0);
     assert_eq!(beyond.body["total"], 5);
     assert_eq!(app.titles("page_size=100").await.len(), 5);
+}
+
+/// A page comes from one statement with a row per image: each listing must still get exactly
+/// its own images, primary first, whatever the sort.
+async fn browse_gives_each_listing_its_own_images_in_page_order(db: TestDb) {
+    let app = spawn(db).await;
+    let vendor = app.vendor("shop@example.com", "Shop").await;
+    let mut ids = HashMap::new();
+    for (title, price) in [("A", 300), ("B", 100), ("C", 200)] {
+        let listing = app.create(token(&vendor), "equipment", boat(title, price)).await;
+        ids.insert(title, listing["id"].as_str().unwrap().to_owned());
+    }
+    let image = |body: Value| body["id"].as_str().unwrap().to_owned();
+    let a_first = image(app.upload_image(token(&vendor), &ids["A"], PNG).await.body);
+    let a_primary = image(
+        app.upload(
+            token(&vendor),
+            &format!("/api/v1/equipment/{}/images", ids["A"]),
+            &[
+                ("file", Some("a.jpg"), "image/jpeg", JPEG),
+                ("is_primary", None, "text/plain", b"true"),
+            ],
+        )
+        .await
+        .body,
+    );
+    let c_only = image(app.upload_image(token(&vendor), &ids["C"], PNG).await.body);
+    let expected: HashMap<&str, Vec<String>> = HashMap::from([
+        ("A", vec![a_primary, a_first]),
+        ("B", vec![]),
+        ("C", vec![c_only]),
+    ]);
+    for (query, order) in [
+        ("sort=price", ["B", "C", "A"]),
+        ("sort=-price", ["A", "C", "B"]),
+        ("sort=newest", ["C", "B", "A"]),
+    ] {
+        let page = app.get(&format!("/api/v1/equipment?{query}"), None).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.body["total"], 3, "{query}");
+        let items = page.body["items"].as_array().unwrap();
+        let titles: Vec<&str> = items.iter().map(|i| i["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, order, "{query}");
+        for item in items {
+            let title = item["title"].as_str().unwrap();
+            let images: Vec<String> = item["images"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(images, expected[title], "{query}: images of {title}");
+        }
+    }
 }
 
 async fn bad_browse_queries_are_rejected(db: TestDb) {
