@@ -704,7 +704,9 @@ async fn browse_gives_each_listing_its_own_images_in_page_order(db: TestDb) {
     let vendor = app.vendor("shop@example.com", "Shop").await;
     let mut ids = HashMap::new();
     for (title, price) in [("A", 300), ("B", 100), ("C", 200)] {
-        let listing = app.create(token(&vendor), "equipment", boat(title, price)).await;
+        let listing = app
+            .create(token(&vendor), "equipment", boat(title, price))
+            .await;
         ids.insert(title, listing["id"].as_str().unwrap().to_owned());
     }
     let image = |body: Value| body["id"].as_str().unwrap().to_owned();
