@@ -15,6 +15,7 @@ use domain_booking::{
 };
 use domain_core::StoreError;
 
+use crate::blocking::{push_blocking, Blocking};
 use crate::bookings::{insert_event, NewEvent};
 use crate::db::{checkout, store_error, write_transaction, DbConnection, DbPool};
 use crate::schema::{availability_rules, blackouts, bookings, listings, sessions};
@@ -41,24 +42,6 @@ fn corrupt(what: &str) -> diesel::result::Error {
 fn window(start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<TimeWindow> {
     TimeWindow::new(start.and_utc(), end.and_utc()).map_err(|_| corrupt("time window"))
 }
-
-/// The SQL condition "this booking holds capacity at `now`" (booking-rules.md): requested with
-/// a live hold, approved before its payment deadline, or confirmed.
-macro_rules! blocking {
-    ($now:expr) => {
-        bookings::status
-            .eq("confirmed")
-            .or(bookings::status
-                .eq("requested")
-                .and(bookings::hold_expires_at.gt($now)))
-            .or(bookings::status.eq("approved").and(
-                bookings::payment_due_at
-                    .is_null()
-                    .or(bookings::payment_due_at.gt($now)),
-            ))
-    };
-}
-pub(crate) use blocking;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = blackouts)]
@@ -107,7 +90,7 @@ fn seats_taken(
     }
     let rows: Vec<(Option<String>, i64)> = bookings::table
         .filter(bookings::session_id.eq_any(ids))
-        .filter(blocking!(now))
+        .filter(Blocking { now })
         .select((bookings::session_id, bookings::quantity))
         .load(conn)?;
     let mut taken = HashMap::new();
@@ -605,7 +588,8 @@ where
         out.push_bind_param::<Timestamp, _>(&self.to)?;
         out.push_sql(" AND b.occupied_until > ");
         out.push_bind_param::<Timestamp, _>(&self.from)?;
-        push_blocking(&mut out, &self.now)?;
+        out.push_sql(" AND ");
+        push_blocking(&mut out, "b", &self.now)?;
         out.push_sql(
             " UNION ALL SELECT CAST(3 AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
              x.starts_at, x.ends_at, CAST(x.units AS BIGINT), CAST(NULL AS BIGINT) \
@@ -619,24 +603,6 @@ where
         out.push_sql(" ORDER BY 1, 6, 2");
         Ok(())
     }
-}
-
-/// ` AND (<booking b blocks at now>)`: the condition of [`blocking!`] as SQL text.
-fn push_blocking<'b, DB>(out: &mut AstPass<'_, 'b, DB>, now: &'b NaiveDateTime) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-{
-    out.push_sql(
-        " AND (b.status = 'confirmed' OR (b.status = 'requested' AND b.hold_expires_at > ",
-    );
-    out.push_bind_param::<Timestamp, _>(now)?;
-    out.push_sql(
-        ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
-    );
-    out.push_bind_param::<Timestamp, _>(now)?;
-    out.push_sql(")))");
-    Ok(())
 }
 
 /// The number of live holds of `customer` (bookings `requested` whose hold has not expired at
@@ -719,7 +685,7 @@ where
 }
 
 /// What takes units of an item within `[from, to)`: its blocking bookings (the condition of
-/// [`blocking!`], leaving out `exclude`) occupying `[starts_at, occupied_until)`, then its
+/// [`push_blocking`], leaving out `exclude`) occupying `[starts_at, occupied_until)`, then its
 /// blackouts (all `quantity` units when they name none). One `UNION ALL` statement that both
 /// backends run, with a fixed text per `exclude` variant, so diesel caches it as a prepared
 /// statement (unlike `sql_query`): one round trip instead of two on the availability and
@@ -756,7 +722,8 @@ where
         out.push_bind_param::<Timestamp, _>(&self.to)?;
         out.push_sql(" AND b.occupied_until > ");
         out.push_bind_param::<Timestamp, _>(&self.from)?;
-        push_blocking(&mut out, &self.now)?;
+        out.push_sql(" AND ");
+        push_blocking(&mut out, "b", &self.now)?;
         out.push_sql(" UNION ALL SELECT x.starts_at, x.ends_at, COALESCE(x.units, ");
         out.push_bind_param::<BigInt, _>(&self.quantity)?;
         out.push_sql(") FROM blackouts x WHERE x.listing_id = ");

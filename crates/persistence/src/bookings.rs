@@ -14,6 +14,7 @@ use domain_catalog::ListingKind;
 use domain_core::{Currency, Money, Page, PageRequest, StoreError};
 
 use crate::availability::{holds_and_occupancy, occupancy};
+use crate::blocking::Blocking;
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
@@ -252,7 +253,7 @@ fn admission_of_locked(
         ) => {
             let seats_taken: i64 = bookings::table
                 .filter(bookings::session_id.eq(session_id))
-                .filter(crate::availability::blocking!(now))
+                .filter(Blocking { now })
                 .select(bookings::quantity)
                 .load::<i64>(conn)?
                 .into_iter()
@@ -309,7 +310,7 @@ fn admission(
                 .first(conn)?;
             let mut taken = bookings::table
                 .filter(bookings::session_id.eq(session_id))
-                .filter(crate::availability::blocking!(now))
+                .filter(Blocking { now })
                 .select(bookings::quantity)
                 .into_boxed::<Backend>();
             if let Some(exclude) = exclude {

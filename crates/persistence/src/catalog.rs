@@ -18,6 +18,7 @@ use domain_catalog::{
 };
 use domain_core::{Currency, Page, PageRequest, StoreError};
 
+use crate::blocking::push_blocking;
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
@@ -547,58 +548,104 @@ macro_rules! public_listings {
 }
 
 /// "At least `amount` units of the item are free at every instant of `[from, to)`", in SQL
-/// both backends run, around the binds `amount, to, from, now, now, to, from` (the quick
-/// test) then `from, from, to, now, now, from, to, now, now, amount` (the exact one).
+/// both backends run ([`FreeInWindow`] for equipment).
 /// The quick test comes first: the item has `amount` units and no blocking booking or
 /// blackout overlaps the window at all, which is the common case and three index probes.
 /// Otherwise the exact test: free units only change where an occupancy starts, so it is
 /// enough to check `from` and every start of a blocking booking or blackout inside the window.
-const EQUIPMENT_FREE_SQL: [&str; 18] = [
-    "(((SELECT et0.quantity FROM equipment_terms et0 WHERE et0.listing_id = listings.id) >= ",
-    " AND NOT EXISTS (SELECT 1 FROM bookings b0 WHERE b0.listing_id = listings.id \
-     AND b0.session_id IS NULL AND b0.starts_at < ",
-    " AND b0.occupied_until > ",
-    " AND (b0.status = 'confirmed' OR (b0.status = 'requested' AND b0.hold_expires_at > ",
-    ") OR (b0.status = 'approved' AND (b0.payment_due_at IS NULL OR b0.payment_due_at > ",
-    ")))) AND NOT EXISTS (SELECT 1 FROM blackouts x0 WHERE x0.listing_id = listings.id \
-     AND x0.starts_at < ",
-    " AND x0.ends_at > ",
-    ")) OR NOT EXISTS (SELECT 1 FROM (SELECT ",
-    " AS p UNION ALL SELECT b.starts_at FROM bookings b WHERE b.listing_id = listings.id \
-     AND b.session_id IS NULL AND b.starts_at > ",
-    " AND b.starts_at < ",
-    " AND (b.status = 'confirmed' OR (b.status = 'requested' AND b.hold_expires_at > ",
-    ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
-    "))) UNION ALL SELECT x.starts_at FROM blackouts x WHERE x.listing_id = listings.id \
-     AND x.starts_at > ",
-    " AND x.starts_at < ",
-    ") pts WHERE COALESCE((SELECT SUM(b2.quantity) FROM bookings b2 \
-     WHERE b2.listing_id = listings.id AND b2.session_id IS NULL AND b2.starts_at <= pts.p \
-     AND b2.occupied_until > pts.p AND (b2.status = 'confirmed' OR (b2.status = 'requested' \
-     AND b2.hold_expires_at > ",
-    ") OR (b2.status = 'approved' AND (b2.payment_due_at IS NULL OR b2.payment_due_at > ",
-    ")))), 0) + COALESCE((SELECT SUM(COALESCE(x2.units, et.quantity)) FROM blackouts x2 \
-     JOIN equipment_terms et ON et.listing_id = x2.listing_id WHERE x2.listing_id = listings.id \
-     AND x2.starts_at <= pts.p AND x2.ends_at > pts.p), 0) > (SELECT et2.quantity - ",
-    " FROM equipment_terms et2 WHERE et2.listing_id = listings.id)))",
-];
+/// "A booking blocks" is [`push_blocking`], as everywhere.
+fn push_equipment_free<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    w: &'b FreeInWindow,
+) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    out.push_sql(
+        "(((SELECT et0.quantity FROM equipment_terms et0 WHERE et0.listing_id = listings.id) >= ",
+    );
+    out.push_bind_param::<BigInt, _>(&w.amount)?;
+    out.push_sql(
+        " AND NOT EXISTS (SELECT 1 FROM bookings b0 WHERE b0.listing_id = listings.id \
+         AND b0.session_id IS NULL AND b0.starts_at < ",
+    );
+    out.push_bind_param::<Timestamp, _>(&w.to)?;
+    out.push_sql(" AND b0.occupied_until > ");
+    out.push_bind_param::<Timestamp, _>(&w.from)?;
+    out.push_sql(" AND ");
+    push_blocking(out, "b0", &w.now)?;
+    out.push_sql(
+        ") AND NOT EXISTS (SELECT 1 FROM blackouts x0 WHERE x0.listing_id = listings.id \
+         AND x0.starts_at < ",
+    );
+    out.push_bind_param::<Timestamp, _>(&w.to)?;
+    out.push_sql(" AND x0.ends_at > ");
+    out.push_bind_param::<Timestamp, _>(&w.from)?;
+    out.push_sql(")) OR NOT EXISTS (SELECT 1 FROM (SELECT ");
+    out.push_bind_param::<Timestamp, _>(&w.from)?;
+    out.push_sql(
+        " AS p UNION ALL SELECT b.starts_at FROM bookings b WHERE b.listing_id = listings.id \
+         AND b.session_id IS NULL AND b.starts_at > ",
+    );
+    out.push_bind_param::<Timestamp, _>(&w.from)?;
+    out.push_sql(" AND b.starts_at < ");
+    out.push_bind_param::<Timestamp, _>(&w.to)?;
+    out.push_sql(" AND ");
+    push_blocking(out, "b", &w.now)?;
+    out.push_sql(
+        " UNION ALL SELECT x.starts_at FROM blackouts x WHERE x.listing_id = listings.id \
+         AND x.starts_at > ",
+    );
+    out.push_bind_param::<Timestamp, _>(&w.from)?;
+    out.push_sql(" AND x.starts_at < ");
+    out.push_bind_param::<Timestamp, _>(&w.to)?;
+    out.push_sql(
+        ") pts WHERE COALESCE((SELECT SUM(b2.quantity) FROM bookings b2 \
+         WHERE b2.listing_id = listings.id AND b2.session_id IS NULL AND b2.starts_at <= pts.p \
+         AND b2.occupied_until > pts.p AND ",
+    );
+    push_blocking(out, "b2", &w.now)?;
+    out.push_sql(
+        "), 0) + COALESCE((SELECT SUM(COALESCE(x2.units, et.quantity)) FROM blackouts x2 \
+         JOIN equipment_terms et ON et.listing_id = x2.listing_id WHERE x2.listing_id = listings.id \
+         AND x2.starts_at <= pts.p AND x2.ends_at > pts.p), 0) > (SELECT et2.quantity - ",
+    );
+    out.push_bind_param::<BigInt, _>(&w.amount)?;
+    out.push_sql(" FROM equipment_terms et2 WHERE et2.listing_id = listings.id)))");
+    Ok(())
+}
 
-/// "A scheduled session lying within `[from, to)` has at least `amount` seats left", with the
-/// binds `from, to, now, now, now, amount`.
-const SESSION_FREE_SQL: [&str; 7] = [
-    "EXISTS (SELECT 1 FROM sessions s WHERE s.listing_id = listings.id \
-     AND s.status = 'scheduled' AND s.starts_at >= ",
-    " AND s.ends_at <= ",
-    " AND s.starts_at > ",
-    " AND s.capacity - COALESCE((SELECT SUM(b.quantity) FROM bookings b \
-     WHERE b.session_id = s.id AND (b.status = 'confirmed' OR (b.status = 'requested' \
-     AND b.hold_expires_at > ",
-    ") OR (b.status = 'approved' AND (b.payment_due_at IS NULL OR b.payment_due_at > ",
-    ")))), 0) >= ",
-    ")",
-];
+/// "A scheduled session lying within `[from, to)` has at least `amount` seats left"
+/// ([`FreeInWindow`] for adventures).
+fn push_session_free<'b, DB>(out: &mut AstPass<'_, 'b, DB>, w: &'b FreeInWindow) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    out.push_sql(
+        "EXISTS (SELECT 1 FROM sessions s WHERE s.listing_id = listings.id \
+         AND s.status = 'scheduled' AND s.starts_at >= ",
+    );
+    out.push_bind_param::<Timestamp, _>(&w.from)?;
+    out.push_sql(" AND s.ends_at <= ");
+    out.push_bind_param::<Timestamp, _>(&w.to)?;
+    out.push_sql(" AND s.starts_at > ");
+    out.push_bind_param::<Timestamp, _>(&w.now)?;
+    out.push_sql(
+        " AND s.capacity - COALESCE((SELECT SUM(b.quantity) FROM bookings b \
+         WHERE b.session_id = s.id AND ",
+    );
+    push_blocking(out, "b", &w.now)?;
+    out.push_sql("), 0) >= ");
+    out.push_bind_param::<BigInt, _>(&w.amount)?;
+    out.push_sql(")");
+    Ok(())
+}
 
-/// The availability-window filter of browse ([`EQUIPMENT_FREE_SQL`] or [`SESSION_FREE_SQL`])
+/// The availability-window filter of browse ([`push_equipment_free`] or [`push_session_free`])
 /// as an expression of its own. Unlike `dsl::sql`, which diesel never caches, its SQL text
 /// depends only on `kind`, so the browse query stays a cached prepared statement: planning
 /// the correlated sub-queries on every request cost more than running them.
@@ -633,57 +680,11 @@ where
     i64: ToSql<BigInt, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        let (sql, binds): (&[&str], Vec<Bind<'_>>) = match self.kind {
-            ListingKind::Equipment => (
-                &EQUIPMENT_FREE_SQL,
-                vec![
-                    Bind::Amount(&self.amount),
-                    Bind::At(&self.to),
-                    Bind::At(&self.from),
-                    Bind::At(&self.now),
-                    Bind::At(&self.now),
-                    Bind::At(&self.to),
-                    Bind::At(&self.from),
-                    Bind::At(&self.from),
-                    Bind::At(&self.from),
-                    Bind::At(&self.to),
-                    Bind::At(&self.now),
-                    Bind::At(&self.now),
-                    Bind::At(&self.from),
-                    Bind::At(&self.to),
-                    Bind::At(&self.now),
-                    Bind::At(&self.now),
-                    Bind::Amount(&self.amount),
-                ],
-            ),
-            ListingKind::Adventure => (
-                &SESSION_FREE_SQL,
-                vec![
-                    Bind::At(&self.from),
-                    Bind::At(&self.to),
-                    Bind::At(&self.now),
-                    Bind::At(&self.now),
-                    Bind::At(&self.now),
-                    Bind::Amount(&self.amount),
-                ],
-            ),
-        };
-        debug_assert_eq!(sql.len(), binds.len() + 1);
-        for (part, bind) in sql.iter().zip(binds) {
-            out.push_sql(part);
-            match bind {
-                Bind::At(at) => out.push_bind_param::<Timestamp, _>(at)?,
-                Bind::Amount(amount) => out.push_bind_param::<BigInt, _>(amount)?,
-            }
+        match self.kind {
+            ListingKind::Equipment => push_equipment_free(&mut out, self),
+            ListingKind::Adventure => push_session_free(&mut out, self),
         }
-        out.push_sql(sql[sql.len() - 1]);
-        Ok(())
     }
-}
-
-enum Bind<'a> {
-    At(&'a NaiveDateTime),
-    Amount(&'a i64),
 }
 
 /// `COUNT(*) OVER ()`: the number of rows matching the filters, on each row of the page, so

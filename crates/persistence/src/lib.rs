@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod availability;
+mod blocking;
 pub mod bookings;
 pub mod catalog;
 pub mod db;

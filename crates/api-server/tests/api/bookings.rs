@@ -18,6 +18,7 @@ both_backends!(
     an_idempotency_key_returns_the_same_booking_and_refuses_another_body,
     active_holds_per_customer_are_limited,
     a_lapsed_hold_frees_capacity_at_once_and_the_sweeper_expires_it,
+    every_read_of_capacity_counts_exactly_the_bookings_the_domain_says_block,
     cancelling_a_session_cancels_its_bookings,
     fifty_simultaneous_requests_for_the_last_unit_admit_exactly_one,
     random_concurrent_quantities_never_exceed_capacity,
@@ -520,6 +521,93 @@ async fn a_lapsed_hold_frees_capacity_at_once_and_the_sweeper_expires_it(db: Tes
         .await;
     assert_eq!(events.body[1]["actor"], "system");
     assert_eq!(events.body[1]["reason"], "hold lapsed");
+}
+
+/// "A booking holds capacity" is a domain rule (`BookingClock::is_blocking`) with one SQL form
+/// (`persistence::blocking`). For every status and deadline case, the item's timeline, the
+/// availability-window browse and a competing request must all see exactly what the rule says.
+async fn every_read_of_capacity_counts_exactly_the_bookings_the_domain_says_block(db: TestDb) {
+    use domain_booking::{BookingClock, BookingStatus};
+    let settings = generous(&db);
+    let app = spawn_with(db, settings).await;
+    let (_vendor, id) = app.boat(1).await;
+    let customer = app.customer("ana@example.com").await;
+    let other = app.customer("bo@example.com").await;
+    let monday = next_monday();
+    let held = app.book(&customer, slot(&id, monday, 9, 10, 1)).await.body;
+    let held = held["id"].as_str().unwrap().to_owned();
+    let now = Utc::now();
+    let past = now - Duration::hours(1);
+    let future = now + Duration::hours(1);
+    let sql = |t: DateTime<Utc>| format!("'{}'", t.naive_utc().format("%Y-%m-%d %H:%M:%S"));
+    let cases = [
+        (BookingStatus::Requested, future, None),
+        (BookingStatus::Requested, past, None),
+        (BookingStatus::Approved, past, None),
+        (BookingStatus::Approved, past, Some(future)),
+        (BookingStatus::Approved, past, Some(past)),
+        (BookingStatus::Confirmed, past, Some(past)),
+        (BookingStatus::Declined, future, None),
+        (BookingStatus::Cancelled, future, Some(future)),
+        (BookingStatus::Expired, future, Some(future)),
+    ];
+    let window = format!(
+        "available_from={}&available_to={}&quantity=1",
+        iso(at(monday, 9)),
+        iso(at(monday, 10))
+    );
+    for (status, hold, due) in cases {
+        let blocks = BookingClock {
+            status,
+            hold_expires_at: hold,
+            payment_due_at: due,
+        }
+        .is_blocking(now);
+        let case = format!("{} hold {hold} due {due:?}", status.as_str());
+        app.execute(&format!(
+            "UPDATE bookings SET status = '{}', hold_expires_at = {}, payment_due_at = {} \
+             WHERE id = '{held}'",
+            status.as_str(),
+            sql(hold),
+            due.map_or("NULL".to_owned(), sql)
+        ));
+        let timeline = app
+            .get(
+                &format!(
+                    "/api/v1/equipment/{id}/availability?from={}&to={}",
+                    iso(at(monday, 9)),
+                    iso(at(monday, 10))
+                ),
+                None,
+            )
+            .await;
+        assert_eq!(
+            timeline.body["timeline"][0]["available_units"],
+            if blocks { 0 } else { 1 },
+            "timeline, {case}: {}",
+            timeline.body
+        );
+        let browse = app.get(&format!("/api/v1/equipment?{window}"), None).await;
+        let listed = browse.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|item| item["id"] == id.as_str());
+        assert_eq!(listed, !blocks, "browse, {case}");
+        let competing = app.book(&other, slot(&id, monday, 9, 10, 1)).await;
+        assert_eq!(
+            competing.status,
+            if blocks { 409 } else { 201 },
+            "request, {case}: {}",
+            competing.body
+        );
+        if let Some(new) = competing.body["id"].as_str() {
+            app.execute(&format!(
+                "DELETE FROM booking_events WHERE booking_id = '{new}'; \
+                 DELETE FROM bookings WHERE id = '{new}'"
+            ));
+        }
+    }
 }
 
 async fn cancelling_a_session_cancels_its_bookings(db: TestDb) {
