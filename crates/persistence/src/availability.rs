@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
 use domain_accounts::TimeZone;
@@ -19,6 +19,7 @@ use crate::blocking::{push_blocking, Blocking};
 use crate::bookings::{insert_event, NewEvent};
 use crate::db::{checkout, store_error, write_transaction, DbConnection, DbPool};
 use crate::schema::{availability_rules, blackouts, bookings, listings, sessions};
+use crate::sql::raw_query;
 
 #[derive(Clone)]
 pub struct DieselAvailabilityRepository {
@@ -509,24 +510,6 @@ fn item_timeline(
         weekly,
         occupied,
     }))
-}
-
-/// The `Query`, `QueryId` and `RunQueryDsl` impls of a hand-written statement (a struct with
-/// one lifetime whose `QueryFragment` writes the SQL) returning rows of `$sql_type`. Without a
-/// static query id, diesel caches the prepared statement by its SQL text.
-macro_rules! raw_query {
-    ($name:ident, $sql_type:ty) => {
-        impl Query for $name<'_> {
-            type SqlType = $sql_type;
-        }
-
-        impl QueryId for $name<'_> {
-            type QueryId = ();
-            const HAS_STATIC_QUERY_ID: bool = false;
-        }
-
-        impl<Conn> RunQueryDsl<Conn> for $name<'_> {}
-    };
 }
 
 /// An equipment item's listing row (time zone, quantity, public flags), its weekly rules, its

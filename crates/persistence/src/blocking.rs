@@ -7,11 +7,12 @@
 //! with the domain rule in every status and deadline case.
 
 use chrono::NaiveDateTime;
-use diesel::expression::{is_aggregate, AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{Bool, HasSqlType, Timestamp};
+
+use crate::sql::raw_expression;
 
 /// Pushes the condition for the booking row named `alias`, in parentheses, with `now` bound
 /// twice.
@@ -60,20 +61,7 @@ pub(crate) struct Blocking {
     pub now: NaiveDateTime,
 }
 
-impl Expression for Blocking {
-    type SqlType = Bool;
-}
-
-impl<QS> AppearsOnTable<QS> for Blocking {}
-
-impl ValidGrouping<()> for Blocking {
-    type IsAggregate = is_aggregate::Never;
-}
-
-impl QueryId for Blocking {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+raw_expression!(Blocking, Bool);
 
 impl<DB> QueryFragment<DB> for Blocking
 where

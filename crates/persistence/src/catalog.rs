@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::expression::{is_aggregate, AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
@@ -26,6 +25,7 @@ use crate::schema::{
     adventure_terms, bookings, categories, equipment_terms, listing_images, listings, payments,
     users, vendor_profiles,
 };
+use crate::sql::raw_expression;
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
@@ -658,20 +658,7 @@ struct FreeInWindow {
     amount: i64,
 }
 
-impl Expression for FreeInWindow {
-    type SqlType = Bool;
-}
-
-impl<QS> AppearsOnTable<QS> for FreeInWindow {}
-
-impl ValidGrouping<()> for FreeInWindow {
-    type IsAggregate = is_aggregate::Never;
-}
-
-impl QueryId for FreeInWindow {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+raw_expression!(FreeInWindow, Bool);
 
 impl<DB> QueryFragment<DB> for FreeInWindow
 where
@@ -692,22 +679,7 @@ where
 #[derive(Debug, Clone, Copy)]
 struct CountOver;
 
-impl Expression for CountOver {
-    type SqlType = BigInt;
-}
-
-impl<QS> AppearsOnTable<QS> for CountOver {}
-
-impl<QS> SelectableExpression<QS> for CountOver {}
-
-impl ValidGrouping<()> for CountOver {
-    type IsAggregate = is_aggregate::Never;
-}
-
-impl QueryId for CountOver {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+raw_expression!(CountOver, BigInt);
 
 impl<DB: diesel::backend::Backend> QueryFragment<DB> for CountOver {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod db;
 pub mod payments;
 mod schema;
+mod sql;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
