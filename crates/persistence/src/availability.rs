@@ -567,22 +567,14 @@ where
              FROM bookings b WHERE b.listing_id = ",
         );
         out.push_bind_param::<Text, str>(self.listing_id)?;
-        out.push_sql(" AND b.session_id IS NULL AND b.starts_at < ");
-        out.push_bind_param::<Timestamp, _>(&self.to)?;
-        out.push_sql(" AND b.occupied_until > ");
-        out.push_bind_param::<Timestamp, _>(&self.from)?;
-        out.push_sql(" AND ");
-        push_blocking(&mut out, "b", &self.now)?;
+        push_item_bookings_within(&mut out, &self.from, &self.to, &self.now)?;
         out.push_sql(
             " UNION ALL SELECT CAST(3 AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
              x.starts_at, x.ends_at, CAST(x.units AS BIGINT), CAST(NULL AS BIGINT) \
              FROM blackouts x WHERE x.listing_id = ",
         );
         out.push_bind_param::<Text, str>(self.listing_id)?;
-        out.push_sql(" AND x.starts_at < ");
-        out.push_bind_param::<Timestamp, _>(&self.to)?;
-        out.push_sql(" AND x.ends_at > ");
-        out.push_bind_param::<Timestamp, _>(&self.from)?;
+        push_blackouts_within(&mut out, &self.from, &self.to)?;
         out.push_sql(" ORDER BY 1, 6, 2");
         Ok(())
     }
@@ -701,20 +693,50 @@ where
             out.push_sql(" AND b.id <> ");
             out.push_bind_param::<Text, str>(exclude)?;
         }
-        out.push_sql(" AND b.session_id IS NULL AND b.starts_at < ");
-        out.push_bind_param::<Timestamp, _>(&self.to)?;
-        out.push_sql(" AND b.occupied_until > ");
-        out.push_bind_param::<Timestamp, _>(&self.from)?;
-        out.push_sql(" AND ");
-        push_blocking(&mut out, "b", &self.now)?;
+        push_item_bookings_within(&mut out, &self.from, &self.to, &self.now)?;
         out.push_sql(" UNION ALL SELECT x.starts_at, x.ends_at, COALESCE(x.units, ");
         out.push_bind_param::<BigInt, _>(&self.quantity)?;
         out.push_sql(") FROM blackouts x WHERE x.listing_id = ");
         out.push_bind_param::<Text, str>(self.listing_id)?;
-        out.push_sql(" AND x.starts_at < ");
-        out.push_bind_param::<Timestamp, _>(&self.to)?;
-        out.push_sql(" AND x.ends_at > ");
-        out.push_bind_param::<Timestamp, _>(&self.from)?;
-        Ok(())
+        push_blackouts_within(&mut out, &self.from, &self.to)
     }
+}
+
+/// After `… FROM bookings b WHERE b.listing_id = <id>`: the item bookings (no session) that
+/// overlap `[from, to)` with their occupancy (`occupied_until`, buffer included) and block at
+/// `now`.
+fn push_item_bookings_within<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    from: &'b NaiveDateTime,
+    to: &'b NaiveDateTime,
+    now: &'b NaiveDateTime,
+) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+{
+    out.push_sql(" AND b.session_id IS NULL AND b.starts_at < ");
+    out.push_bind_param::<Timestamp, _>(to)?;
+    out.push_sql(" AND b.occupied_until > ");
+    out.push_bind_param::<Timestamp, _>(from)?;
+    out.push_sql(" AND ");
+    push_blocking(out, "b", now)
+}
+
+/// After `… FROM blackouts x WHERE x.listing_id = <id>`: the blackouts that overlap
+/// `[from, to)`.
+fn push_blackouts_within<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    from: &'b NaiveDateTime,
+    to: &'b NaiveDateTime,
+) -> QueryResult<()>
+where
+    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+{
+    out.push_sql(" AND x.starts_at < ");
+    out.push_bind_param::<Timestamp, _>(to)?;
+    out.push_sql(" AND x.ends_at > ");
+    out.push_bind_param::<Timestamp, _>(from)?;
+    Ok(())
 }
