@@ -75,40 +75,26 @@ impl CategoryRow {
     }
 }
 
-#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+/// A `listings` row as written: the columns a [`Listing`] is read from, plus the category and
+/// the search texts (`category_id` is read through the category's slug; only browse filters
+/// read the search texts).
+#[derive(Insertable, AsChangeset)]
 #[diesel(table_name = listings)]
 #[diesel(treat_none_as_null = true)]
 struct ListingRow {
-    id: String,
-    kind: String,
-    vendor_id: String,
+    #[diesel(embed)]
+    read: ListingReadRow,
     category_id: String,
-    title: String,
-    description: String,
-    address: Option<String>,
-    city: String,
-    region: Option<String>,
-    country: String,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    timezone: String,
-    currency: String,
-    price: i64,
-    lead_time_minutes: i64,
-    cancellation_policy: String,
-    is_active: bool,
-    attributes: String,
     search_text: String,
     location_text: String,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
 }
 
-/// The columns of `listings` a [`Listing`] is built from: [`ListingRow`] without the search
-/// texts, which only browse filters read (they repeat the title, description and address, and
-/// the detail query returns a row per image).
-#[derive(Queryable, Selectable)]
+/// The columns of `listings` a [`Listing`] is built from: [`ListingRow`] without the category
+/// and the search texts (they repeat the title, description and address, and the detail query
+/// returns a row per image).
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = listings)]
+#[diesel(treat_none_as_null = true)]
 struct ListingReadRow {
     id: String,
     kind: String,
@@ -223,29 +209,31 @@ fn listing_row(
 ) -> ListingRow {
     let (search_text, location_text) = search_texts(spec);
     ListingRow {
-        id: id.to_owned(),
-        kind: spec.kind().as_str().to_owned(),
-        vendor_id: vendor.to_owned(),
+        read: ListingReadRow {
+            id: id.to_owned(),
+            kind: spec.kind().as_str().to_owned(),
+            vendor_id: vendor.to_owned(),
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            address: spec.location.address.clone(),
+            city: spec.location.city.clone(),
+            region: spec.location.region.clone(),
+            country: spec.location.country.as_str().to_owned(),
+            latitude: spec.location.coordinates.map(|c| c.0),
+            longitude: spec.location.coordinates.map(|c| c.1),
+            timezone: spec.timezone.name().to_owned(),
+            currency: spec.currency.code().to_owned(),
+            price: spec.price,
+            lead_time_minutes: spec.lead_time_minutes,
+            cancellation_policy: spec.cancellation_policy.as_str().to_owned(),
+            is_active: spec.is_active,
+            attributes: serde_json::Value::Object(spec.attributes.clone()).to_string(),
+            created_at,
+            updated_at,
+        },
         category_id: category_id.to_owned(),
-        title: spec.title.clone(),
-        description: spec.description.clone(),
-        address: spec.location.address.clone(),
-        city: spec.location.city.clone(),
-        region: spec.location.region.clone(),
-        country: spec.location.country.as_str().to_owned(),
-        latitude: spec.location.coordinates.map(|c| c.0),
-        longitude: spec.location.coordinates.map(|c| c.1),
-        timezone: spec.timezone.name().to_owned(),
-        currency: spec.currency.code().to_owned(),
-        price: spec.price,
-        lead_time_minutes: spec.lead_time_minutes,
-        cancellation_policy: spec.cancellation_policy.as_str().to_owned(),
-        is_active: spec.is_active,
-        attributes: serde_json::Value::Object(spec.attributes.clone()).to_string(),
         search_text,
         location_text,
-        created_at,
-        updated_at,
     }
 }
 
