@@ -23,7 +23,7 @@
 #                          the results. The server always runs as the Dockerfile runs it,
 #                          with MALLOC_MMAP_THRESHOLD_=131072 (see docs/operations.md).
 #   BENCH_ONLY="detail list ..."   run only these scenarios (detail availability list
-#                                  list_window book_spread book_contended)
+#                                  list_window book_spread book_contended ceilings)
 #   PGHOST / PGPORT / PGUSER       PostgreSQL (default 127.0.0.1 / 5432 / postgres, trust auth)
 set -euo pipefail
 
@@ -35,7 +35,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 POOL=${BENCH_POOL:-10}
 THREADS=${BENCH_THREADS:-2}
 CUSTOMERS=${BENCH_CUSTOMERS:-100}
-ONLY=${BENCH_ONLY:-detail availability list list_window book_spread book_contended}
+ONLY=${BENCH_ONLY:-detail availability list list_window book_spread book_contended ceilings}
 BIN=${API_SERVER_BIN:-$ROOT/target/release/api-server}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 DB=watertrek_bench
@@ -50,16 +50,20 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/watertrek-bench.XXXXXX)
 SERVER_PID=""
 SAMPLER_PID=""
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
 cleanup() {
     local rc=$?
     set +e
     [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
+    stop_server
     if [ "${BENCH_KEEP:-0}" = 1 ]; then
         echo "bench: kept databases $DB, $PGB_DB and $WORK" >&2
     else
@@ -203,6 +207,11 @@ lists = [f"category={c}&location={urllib.parse.quote(city)}&max_price={cap * sca
          for c, cap in caps.items() for city, scale in cities.items()]
 with open(f"{work}/paths_list.txt", "w") as f:
     f.writelines(f"/api/v1/equipment?{q}\n" for q in lists)
+# The same mix for the list ceilings (bench_lists): category, LIKE pattern, price cap.
+with open(f"{work}/lists.tsv", "w") as f:
+    f.writelines(f"{n}\t{c}\t%{city}%\t{cap * scale}\n" for n, (c, cap, city, scale) in
+                 enumerate(((c, cap, city, scale) for c, cap in caps.items()
+                            for city, scale in cities.items()), start=1))
 with open(f"{work}/paths_list_window.txt", "w") as f:
     for _ in range(2000):
         start = tomorrow + dt.timedelta(days=rnd.randrange(0, 89), hours=rnd.randrange(8, 16))
@@ -273,6 +282,37 @@ if wants book_contended; then
     run_wrk book_contended booking_contended.lua "$WORK/tokens.txt" "$CONTENDED_ID" "$CONTENDED_START" "$CONTENDED_END"
 fi
 cp "$WORK/server.log" "$RAW/server.log"
+
+# ---------------------------------------------------------------- 7b. ceilings
+# What PostgreSQL alone does with the product's own statements (bench/ceiling-*.sql, copied
+# from the PostgreSQL log), driven by pgbench like the yardsticks: no server, no HTTP. Run
+# last, with the server stopped, because the booking ceiling inserts bookings.
+if wants ceilings; then
+    stop_server
+    log "ceilings: the server's statements on PostgreSQL alone (pgbench), ${DURATION}s each"
+    psql -q -X -v ON_ERROR_STOP=1 -d "$DB" <<SQL
+DROP TABLE IF EXISTS bench_ids, bench_customers, bench_lists;
+CREATE TABLE bench_ids (n int PRIMARY KEY, id text NOT NULL, vendor_id text NOT NULL);
+INSERT INTO bench_ids SELECT row_number() OVER (ORDER BY l.id), l.id, l.vendor_id FROM listings l
+    JOIN equipment_terms e ON e.listing_id = l.id WHERE l.is_active AND l.vendor_active;
+CREATE TABLE bench_customers (n int PRIMARY KEY, id text NOT NULL);
+INSERT INTO bench_customers SELECT row_number() OVER (ORDER BY id), id FROM users
+    WHERE email LIKE 'load%@bench.watertrek.test';
+CREATE TABLE bench_lists (n int PRIMARY KEY, category text NOT NULL, location_pattern text NOT NULL,
+    cap bigint NOT NULL);
+\copy bench_lists FROM '$WORK/lists.tsv'
+ANALYZE bench_ids; ANALYZE bench_customers; ANALYZE bench_lists;
+SQL
+    defines=(-D "ids=$(q 'SELECT count(*) FROM bench_ids')" -D "customers=$(q 'SELECT count(*) FROM bench_customers')"
+             -D "lists=$(q 'SELECT count(*) FROM bench_lists')")
+    for name in list-filter list-page booking booking-insert; do
+        "$PGBENCH" -n -M prepared "${defines[@]}" -f "$BENCH/ceiling-$name.sql" -c "$CONNECTIONS" \
+            -j "$THREADS" -T "$DURATION" "$DB" >"$RAW/ceiling_$name.txt" 2>&1 \
+            || { cat "$RAW/ceiling_$name.txt" >&2; die "pgbench ceiling-$name failed"; }
+        printf '%-12s ' "$name" >&2
+        grep -E "^tps" "$RAW/ceiling_$name.txt" >&2
+    done
+fi
 
 # ---------------------------------------------------------------- 8. report
 mem_total=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)

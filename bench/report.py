@@ -28,6 +28,18 @@ SCENARIOS = [
      "insert", 0.50, {"201", "409"}),
 ]
 
+# name, what pgbench ran (bench/ceiling-NAME.sql), yardstick, the target of the scenarios it
+# bounds, the HTTP scenario to set against it
+CEILINGS = [
+    ("list-filter", "the filter, page ids and total of the list statement", "select", 0.12, "list"),
+    ("list-page", "the whole list statement (filter, total, 20 listings with images)", "select",
+     0.12, "list"),
+    ("booking", "the booking transaction (BEGIN, lock, hold count + occupancy, INSERT, COMMIT)",
+     "insert", 0.50, "book_spread"),
+    ("booking-insert", "its INSERT alone (the booking and its event, one statement, autocommit)",
+     "insert", 0.50, None),
+]
+
 YARDSTICK_LABEL = {
     "select": "pgbench -S",
     "insert": "pgbench INSERT+SELECT",
@@ -199,16 +211,44 @@ def main():
             f"**{r['verdict']}** |")
     lines.append(f"| server RSS, largest sample under load | {rss_mib:.1f} MiB | | | | | | < {RSS_TARGET_MIB:.0f} MiB | "
                  f"**{'pass' if rss_ok else 'FAIL'}** |")
+    ceilings = []
+    by_name = {r["scenario"]: r for r in rows}
+    for name, what, ykey, target, scenario in CEILINGS:
+        c = parse_pgbench(read(os.path.join(raw, f"ceiling_{name}.txt")))
+        if c is None:
+            continue
+        ytps = (yard.get(ykey) or {}).get("tps") or 0.0
+        http = by_name.get(scenario) if scenario else None
+        ceilings.append({
+            "ceiling": name, "what": what, "tps": c["tps"], "yardstick": YARDSTICK_LABEL[ykey],
+            "yardstick_tps": ytps, "ratio": c["tps"] / ytps if ytps else 0.0,
+            "target_ratio": target, "scenario": scenario,
+            "http_share": http["rps"] / c["tps"] if http and c["tps"] else None,
+        })
+    if ceilings:
+        lines.append("")
+        lines.append("Ceilings: the server's own statements run by pgbench on PostgreSQL alone "
+                     "(`bench/ceiling-*.sql`, no server, no HTTP; same clients and duration):")
+        lines.append("")
+        lines.append("| statements | TPS | yardstick (TPS) | ratio | target of the scenario | "
+                     "HTTP scenario / ceiling |")
+        lines.append("| --- | ---: | --- | ---: | --- | ---: |")
+        for c in ceilings:
+            share = f"{c['http_share']:.0%} ({c['scenario']})" if c["http_share"] is not None else ""
+            lines.append(f"| {c['what']} | {c['tps']:.0f} | {c['yardstick']} ({c['yardstick_tps']:.0f}) | "
+                         f"{c['ratio']:.1%} | ≥ {c['target_ratio']:.0%} | {share} |")
     lines.append("")
     lines.append("CPU while each scenario ran, in % of one core (the machine has "
                  f"{meta.get('nproc', '?')} cores = {100 * int(meta.get('nproc', 1) or 1)} %); "
-                 "`other` is every other process (a compile next to the bench shows up there):")
+                 "`other` is every other process (a compile next to the bench shows up there); "
+                 "`steal` is time the hypervisor gave to other guests (on a shared virtual "
+                 "machine the scenarios then had less CPU than the yardsticks, or more):")
     lines.append("")
-    lines.append("| scenario | server | postgres | wrk | other | server RSS max | load average |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    lines.append("| scenario | server | postgres | wrk | other | steal | server RSS max | load average |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for label, cpu, rss, load in cpu_rows:
         lines.append(f"| {label} | {cpu.get('server', 0):.0f} | {cpu.get('postgres', 0):.0f} | "
-                     f"{cpu.get('wrk', 0):.0f} | {cpu.get('other', 0):.0f} | "
+                     f"{cpu.get('wrk', 0):.0f} | {cpu.get('other', 0):.0f} | {cpu.get('steal', 0):.0f} | "
                      f"{(rss or 0) / 1024:.1f} MiB | {' '.join(load or [])} |")
     lines.append("")
     if failures:
@@ -224,7 +264,7 @@ def main():
     with open(out_md, "w") as f:
         f.write(text)
     with open(os.path.join(raw, "results.json"), "w") as f:
-        json.dump({"meta": meta, "yardsticks": yard, "scenarios": rows,
+        json.dump({"meta": meta, "yardsticks": yard, "scenarios": rows, "ceilings": ceilings,
                    "max_rss_mib": rss_mib, "failures": failures}, f, indent=1)
     if strict and failures:
         sys.exit(1)

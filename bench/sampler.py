@@ -4,7 +4,8 @@
 Usage: sampler.py SERVER_PID OUT_JSON [INTERVAL_SECONDS]. Runs until SIGTERM or SIGINT (or
 until the server exits), then writes OUT_JSON with the largest VmRSS seen, the server's VmHWM,
 and the CPU time used by the server, by PostgreSQL's processes, by wrk and by everything else
-(other processes on the machine: a compile running next to the bench shows up there).
+(other processes on the machine: a compile running next to the bench shows up there), and the
+CPU time the hypervisor took away (steal).
 """
 import json
 import os
@@ -49,12 +50,15 @@ def proc_ticks():
     return out
 
 
-def busy_ticks():
+def busy_and_steal_ticks():
+    """(busy, steal) ticks of the whole machine. Steal is time the hypervisor gave another
+    guest while this one wanted to run: counted apart, it is not a process of this machine."""
     with open("/proc/stat") as f:
         cpu = f.readline().split()[1:]
     values = [int(v) for v in cpu]
     idle = values[3] + values[4]  # idle + iowait
-    return sum(values[:8]) - idle
+    steal = values[7]
+    return sum(values[:7]) - idle, steal
 
 
 def main():
@@ -64,7 +68,7 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     start_wall = time.monotonic()
-    start_busy = busy_ticks()
+    start_busy, start_steal = busy_and_steal_ticks()
     first = proc_ticks()
     last = dict(first)
     max_rss = status_kib(pid, "VmRSS") or 0
@@ -78,7 +82,8 @@ def main():
         samples += 1
         last.update(proc_ticks())
     wall = time.monotonic() - start_wall
-    busy = busy_ticks() - start_busy
+    end_busy, end_steal = busy_and_steal_ticks()
+    busy, steal = end_busy - start_busy, end_steal - start_steal
 
     def used(match):
         total = 0
@@ -106,6 +111,7 @@ def main():
             "postgres": pct(postgres),
             "wrk": pct(wrk),
             "other": pct(max(busy - server - postgres - wrk, 0)),
+            "steal": pct(steal),
             "machine_capacity": 100 * ncpu,
         },
         "loadavg": open("/proc/loadavg").read().split()[:3],
