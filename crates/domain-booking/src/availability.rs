@@ -11,7 +11,7 @@ use domain_core::{Clock, StoreError, ValidationErrors};
 use crate::capacity::{timeline, Slot};
 use crate::hours::{OpeningHours, WeeklyRule};
 use crate::ports::{
-    AvailabilityRepository, Blackout, ItemTimeline, NewBlackout, NewSession, Session,
+    AvailabilityRepository, Blackout, ItemListing, ItemTimeline, NewBlackout, NewSession, Session,
 };
 use crate::quote::{quote_adventure, quote_equipment, Quote};
 use crate::rules::{is_bookable, is_session_bookable, Reason, SessionRules};
@@ -403,12 +403,11 @@ impl AvailabilityService {
                 let window = requested_window(&mut errors, start, end, quantity);
                 errors.into_result().map_err(BookingError::Invalid)?;
                 let window = window.ok_or_else(|| invalid("end", "must be after start"))?;
-                let listing = self
-                    .catalog
-                    .find_listing(ListingKind::Equipment, &equipment_id)?
+                let ItemListing { listing, weekly } = self
+                    .repository
+                    .item_listing(&equipment_id)?
                     .ok_or(BookingError::NotFound)?;
-                let item = ItemTerms::of(&listing, self.repository.weekly_rules(&equipment_id)?)
-                    .ok_or(BookingError::NotFound)?;
+                let item = ItemTerms::of(&listing, weekly).ok_or(BookingError::NotFound)?;
                 let occupied = self.repository.occupancy(
                     &equipment_id,
                     item.rules.quantity,

@@ -12,7 +12,7 @@ use crate::capacity::{free_units, Occupancy};
 use crate::lifecycle::{
     apply, payment_due, Action, Actor, BookingClock, BookingStatus, TransitionError,
 };
-use crate::ports::{AvailabilityRepository, Session, SessionStatus};
+use crate::ports::{AvailabilityRepository, ItemListing, Session, SessionStatus};
 use crate::quote::{quote_adventure, quote_equipment, LineItem, Quote};
 use crate::rules::{is_bookable, is_session_bookable, Reason, SessionRules};
 use crate::terms::{check_participants, requested_window, ItemTerms};
@@ -331,13 +331,15 @@ impl BookingService {
                 let window = requested_window(&mut errors, start, end, quantity);
                 errors.into_result().map_err(RequestError::Invalid)?;
                 let window = window.ok_or(RequestError::NotFound)?;
-                let listing = self.listing(ListingKind::Equipment, &equipment_id)?;
+                let ItemListing { listing, weekly } = self
+                    .availability
+                    .item_listing(&equipment_id)?
+                    .ok_or(RequestError::NotFound)?;
                 let ItemTerms {
                     rules,
                     hours,
                     pricing,
-                } = ItemTerms::of(&listing, self.availability.weekly_rules(&equipment_id)?)
-                    .ok_or(RequestError::NotFound)?;
+                } = ItemTerms::of(&listing, weekly).ok_or(RequestError::NotFound)?;
                 let occupied = rules.occupied_window(&window);
                 let new = NewBooking {
                     listing_id: equipment_id,

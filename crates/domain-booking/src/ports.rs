@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use domain_core::StoreError;
 
 use domain_accounts::{TimeZone, UserId};
+use domain_catalog::Listing;
 
 use crate::capacity::Occupancy;
 use crate::hours::WeeklyRule;
@@ -104,10 +105,23 @@ impl ItemTimeline {
     }
 }
 
+/// An equipment listing with its weekly opening rules: what quotes and booking requests of an
+/// item read before anything else, by [`AvailabilityRepository::item_listing`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemListing {
+    /// The listing in any state, without its images (`images` is empty): no rule or price
+    /// depends on them.
+    pub listing: Listing,
+    /// By weekday, then start.
+    pub weekly: Vec<WeeklyRule>,
+}
+
 /// Opening hours, blackouts, sessions and the occupancy of items. One transaction per method.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait AvailabilityRepository: Send + Sync {
-    fn weekly_rules(&self, listing_id: &str) -> Result<Vec<WeeklyRule>, StoreError>;
+    /// The equipment listing with this id and its weekly rules, read in one statement;
+    /// `None` when no equipment listing has this id.
+    fn item_listing(&self, listing_id: &str) -> Result<Option<ItemListing>, StoreError>;
 
     /// Replaces the listing's weekly rules and sets its time zone, in one transaction.
     fn replace_weekly_rules(

@@ -10,8 +10,8 @@ use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
 use domain_accounts::TimeZone;
 use domain_accounts::UserId;
 use domain_booking::{
-    Actor, AvailabilityRepository, Blackout, BookingStatus, ItemTimeline, NewBlackout, NewSession,
-    Occupancy, Session, SessionStatus, TimeWindow, WeeklyRule,
+    Actor, AvailabilityRepository, Blackout, BookingStatus, ItemListing, ItemTimeline, NewBlackout,
+    NewSession, Occupancy, Session, SessionStatus, TimeWindow, WeeklyRule,
 };
 use domain_core::StoreError;
 
@@ -126,23 +126,20 @@ fn into_sessions(
 }
 
 impl AvailabilityRepository for DieselAvailabilityRepository {
-    fn weekly_rules(&self, listing_id: &str) -> Result<Vec<WeeklyRule>, StoreError> {
+    fn item_listing(&self, listing_id: &str) -> Result<Option<ItemListing>, StoreError> {
         let mut conn = checkout(&self.pool)?;
-        let rows: Vec<(i64, String, String)> = availability_rules::table
-            .filter(availability_rules::listing_id.eq(listing_id))
-            .order((availability_rules::weekday, availability_rules::start_time))
-            .select((
-                availability_rules::weekday,
-                availability_rules::start_time,
-                availability_rules::end_time,
-            ))
-            .load(&mut *conn)
-            .map_err(store_error)?;
-        rows.into_iter()
+        let Some((listing, rows)) =
+            crate::catalog::item_listing(&mut conn, listing_id).map_err(store_error)?
+        else {
+            return Ok(None);
+        };
+        let weekly = rows
+            .into_iter()
             .map(|(weekday, start, end)| {
                 WeeklyRule::parse(weekday, &start, &end).map_err(StoreError::unexpected)
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok(Some(ItemListing { listing, weekly }))
     }
 
     fn replace_weekly_rules(
@@ -517,7 +514,7 @@ fn item_timeline(
 /// a fixed text, cached like [`OccupancyQuery`] (whose conditions it repeats): the
 /// availability timeline in one round trip. Blackouts come with their own `units` (`NULL`:
 /// all units), the caller fills in the quantity. Rows are ordered by part, then (rules) by
-/// weekday and start, as `weekly_rules` reads them.
+/// weekday and start, as `item_listing` reads them.
 struct ItemTimelineQuery<'a> {
     listing_id: &'a str,
     from: NaiveDateTime,

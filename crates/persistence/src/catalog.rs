@@ -22,8 +22,8 @@ use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
 use crate::schema::{
-    adventure_terms, bookings, categories, equipment_terms, listing_images, listings, payments,
-    users, vendor_profiles,
+    adventure_terms, availability_rules, bookings, categories, equipment_terms, listing_images,
+    listings, payments, users, vendor_profiles,
 };
 use crate::sql::raw_expression;
 
@@ -811,6 +811,46 @@ fn one_listing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>
         .map(ListingImage::from)
         .collect();
     into_listing(first.listing, images).map(Some)
+}
+
+/// A weekly rule as `availability_rules` stores it: `weekday`, `start_time`, `end_time`.
+pub(crate) type StoredRule = (i64, String, String);
+
+/// The equipment listing `id` (in any state, without images) and its weekly rules (by
+/// weekday, then start), in one query: a row per rule,
+/// as [`one_listing`] has a row per image. `None` when no equipment listing has this id.
+pub(crate) fn item_listing(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(Listing, Vec<StoredRule>)>> {
+    let rows: Vec<(ListingRecord, Option<StoredRule>)> = listings::table
+        .inner_join(categories::table)
+        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
+        .left_join(equipment_terms::table)
+        .left_join(adventure_terms::table)
+        .left_join(availability_rules::table)
+        .filter(listings::id.eq(id))
+        .filter(listings::kind.eq(ListingKind::Equipment.as_str()))
+        .order((availability_rules::weekday, availability_rules::start_time))
+        .select((
+            ListingRecord::as_select(),
+            (
+                availability_rules::weekday,
+                availability_rules::start_time,
+                availability_rules::end_time,
+            )
+                .nullable(),
+        ))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((record, first_rule)) = rows.next() else {
+        return Ok(None);
+    };
+    let rules = first_rule
+        .into_iter()
+        .chain(rows.filter_map(|(_, rule)| rule))
+        .collect();
+    Ok(Some((into_listing(record, Vec::new())?, rules)))
 }
 
 impl CatalogRepository for DieselCatalogRepository {

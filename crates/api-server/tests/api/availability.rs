@@ -388,7 +388,7 @@ async fn quotes_price_a_window_and_list_every_broken_rule(db: TestDb) {
 
 async fn malformed_quotes_are_422_and_unknown_targets_404(db: TestDb) {
     let app = spawn(db).await;
-    let (_, id) = app.item(1).await;
+    let (vendor, id) = app.item(1).await;
     let monday = next_monday();
     let backwards = app
         .quote(
@@ -414,6 +414,26 @@ async fn malformed_quotes_are_422_and_unknown_targets_404(db: TestDb) {
     app.quote(json!({"session_id": "nope", "participants": 2}))
         .await
         .assert_problem(404, "not_found");
+    // An adventure is no equipment item, whatever id is sent.
+    let tour = app
+        .send(
+            "POST",
+            "/api/v1/adventures",
+            Some(token(&vendor)),
+            json!({
+                "category": "hiking", "title": "Ridge", "city": "Berlin", "country": "DE",
+                "currency": "EUR", "price_per_person": 3000, "duration_minutes": 120,
+                "capacity": 5, "timezone": "Europe/Berlin"
+            }),
+        )
+        .await;
+    assert_eq!(tour.status, 201, "{}", tour.body);
+    let tour_id = tour.body["id"].as_str().unwrap();
+    app.quote(
+        json!({"equipment_id": tour_id, "start": iso(at(monday, 9)), "end": iso(at(monday, 10))}),
+    )
+    .await
+    .assert_problem(404, "not_found");
 }
 
 async fn sessions_are_scheduled_once_or_weekly_across_dst(db: TestDb) {

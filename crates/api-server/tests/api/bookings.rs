@@ -186,7 +186,7 @@ async fn a_booking_goes_from_request_to_approval_to_confirmation_with_its_histor
 async fn broken_rules_are_422_and_missing_capacity_is_409(db: TestDb) {
     let settings = generous(&db);
     let app = spawn_with(db, settings).await;
-    let (_, id) = app.boat(1).await;
+    let (vendor, id) = app.boat(1).await;
     let customer = app.customer("ana@example.com").await;
     let monday = next_monday();
     let past = Utc::now() - Duration::days(1);
@@ -237,6 +237,20 @@ async fn broken_rules_are_422_and_missing_capacity_is_409(db: TestDb) {
     app.book(
         &customer,
         json!({"equipment_id": "nope", "start": iso(at(monday, 9)), "end": iso(at(monday, 10))}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    // An adventure's id is no equipment item.
+    let tour = app
+        .send("POST", "/api/v1/adventures", Some(token(&vendor)), json!({
+            "category": "hiking", "title": "Ridge", "city": "Berlin", "country": "DE", "currency": "EUR",
+            "price_per_person": 3000, "duration_minutes": 120, "capacity": 5, "timezone": "Europe/Berlin"
+        }))
+        .await;
+    assert_eq!(tour.status, 201, "{}", tour.body);
+    app.book(
+        &customer,
+        slot(tour.body["id"].as_str().unwrap(), monday, 9, 10, 1),
     )
     .await
     .assert_problem(404, "not_found");
