@@ -15,6 +15,8 @@
 #   BENCH_POOL=10          the server's DB_POOL_SIZE (its default; see docs/performance.md)
 #   BENCH_THREADS=2        wrk threads and pgbench -j
 #   BENCH_CUSTOMERS=100    customers registered through the API for the booking scenarios
+#   BENCH_CEILING_ROUNDS=3 rounds of the ceilings, each ceiling next to its yardstick
+#   BENCH_CEILING_SECONDS=8  seconds per pgbench run in the ceilings
 #   BENCH_SKIP_BUILD=1     use the existing binary (API_SERVER_BIN, default target/release/api-server)
 #   BENCH_KEEP=1           keep the databases and the work folder (for a look afterwards)
 #   BENCH_RESULTS=DIR      where latest.md and raw/ go (default bench/results)
@@ -35,6 +37,8 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 POOL=${BENCH_POOL:-10}
 THREADS=${BENCH_THREADS:-2}
 CUSTOMERS=${BENCH_CUSTOMERS:-100}
+CEILING_ROUNDS=${BENCH_CEILING_ROUNDS:-3}
+CEILING_SECONDS=${BENCH_CEILING_SECONDS:-8}
 ONLY=${BENCH_ONLY:-detail availability list list_window book_spread book_contended ceilings}
 BIN=${API_SERVER_BIN:-$ROOT/target/release/api-server}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -138,14 +142,32 @@ psql -q -X -v ON_ERROR_STOP=1 -d "$PGB_DB" -c "CREATE TABLE bench_rows (id bigse
     CREATE INDEX bench_rows_k_idx ON bench_rows (k);"
 PGB_SELECT="pgbench -S -c $CONNECTIONS -j $THREADS -T $DURATION, scale 10"
 PGB_INSERT="pgbench -n -f bench/pgbench-insert-select.sql -c $CONNECTIONS -j $THREADS -T $DURATION"
+# CPU sampling (bench/sampler.py) while a scenario or a pgbench run goes on.
+sample_start() { # name: the server, PostgreSQL, wrk, other and steal
+    python3 "$BENCH/sampler.py" "$SERVER_PID" "$RAW/$1.sampler.json" 0.5 &
+    SAMPLER_PID=$!
+}
+sample_machine() { # name: the machine alone (steal included) while pgbench runs
+    python3 "$BENCH/sampler.py" 0 "$RAW/$1.sampler.json" 0.5 &
+    SAMPLER_PID=$!
+}
+sample_stop() {
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+}
+sample_machine pgbench_select
 "$PGBENCH" -S -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" "$PGB_DB" >"$RAW/pgbench_select.txt" 2>&1 \
     || { cat "$RAW/pgbench_select.txt" >&2; die "pgbench -S failed"; }
+sample_stop
 grep -E "^tps|latency average" "$RAW/pgbench_select.txt" >&2
+sample_machine pgbench_insert_select
 "$PGBENCH" -n -f "$BENCH/pgbench-insert-select.sql" -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" \
     "$PGB_DB" >"$RAW/pgbench_insert_select.txt" 2>&1 \
     || { cat "$RAW/pgbench_insert_select.txt" >&2; die "pgbench INSERT+SELECT failed"; }
+sample_stop
 grep -E "^tps|latency average" "$RAW/pgbench_insert_select.txt" >&2
-dropdb --if-exists --force "$PGB_DB"
+# $PGB_DB stays for the ceilings' paired yardsticks (7b); the exit trap drops it.
 
 # ---------------------------------------------------------------- 5. server
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -241,15 +263,6 @@ for name in detail availability list list_window; do
 done
 
 # ---------------------------------------------------------------- 7. load
-sample_start() {
-    python3 "$BENCH/sampler.py" "$SERVER_PID" "$RAW/$1.sampler.json" 0.5 &
-    SAMPLER_PID=$!
-}
-sample_stop() {
-    kill "$SAMPLER_PID" 2>/dev/null || true
-    wait "$SAMPLER_PID" 2>/dev/null || true
-    SAMPLER_PID=""
-}
 run_wrk() { # name, lua script, args after --
     local name=$1 script=$2
     shift 2
@@ -289,7 +302,7 @@ cp "$WORK/server.log" "$RAW/server.log"
 # last, with the server stopped, because the booking ceiling inserts bookings.
 if wants ceilings; then
     stop_server
-    log "ceilings: the server's statements on PostgreSQL alone (pgbench), ${DURATION}s each"
+    log "ceilings: the server's statements on PostgreSQL alone (pgbench), $CEILING_ROUNDS rounds of ${CEILING_SECONDS}s runs"
     psql -q -X -v ON_ERROR_STOP=1 -d "$DB" <<SQL
 DROP TABLE IF EXISTS bench_ids, bench_customers, bench_lists;
 CREATE TABLE bench_ids (n int PRIMARY KEY, id text NOT NULL, vendor_id text NOT NULL);
@@ -305,12 +318,23 @@ ANALYZE bench_ids; ANALYZE bench_customers; ANALYZE bench_lists;
 SQL
     defines=(-D "ids=$(q 'SELECT count(*) FROM bench_ids')" -D "customers=$(q 'SELECT count(*) FROM bench_customers')"
              -D "lists=$(q 'SELECT count(*) FROM bench_lists')")
-    for name in list-filter list-page booking booking-insert; do
-        "$PGBENCH" -n -M prepared "${defines[@]}" -f "$BENCH/ceiling-$name.sql" -c "$CONNECTIONS" \
-            -j "$THREADS" -T "$DURATION" "$DB" >"$RAW/ceiling_$name.txt" 2>&1 \
-            || { cat "$RAW/ceiling_$name.txt" >&2; die "pgbench ceiling-$name failed"; }
-        printf '%-12s ' "$name" >&2
-        grep -E "^tps" "$RAW/ceiling_$name.txt" >&2
+    # Each ceiling runs right after its yardstick, in $CEILING_ROUNDS short rounds: on a shared
+    # virtual machine the CPU the hypervisor leaves this guest changes from minute to minute,
+    # so a ceiling is only set against a yardstick measured next to it.
+    for round in $(seq 1 "$CEILING_ROUNDS"); do
+        for name in select list-filter list-page insert booking booking-insert; do
+            case $name in
+                select) run=(-S "$PGB_DB") ;;
+                insert) run=(-n -f "$BENCH/pgbench-insert-select.sql" "$PGB_DB") ;;
+                *) run=(-n -M prepared "${defines[@]}" -f "$BENCH/ceiling-$name.sql" "$DB") ;;
+            esac
+            out="$RAW/ceiling_${round}_$name.txt"
+            sample_machine "ceiling_${round}_$name"
+            "$PGBENCH" -c "$CONNECTIONS" -j "$THREADS" -T "$CEILING_SECONDS" "${run[@]}" >"$out" 2>&1 \
+                || { cat "$out" >&2; die "pgbench $name (ceilings, round $round) failed"; }
+            sample_stop
+            printf 'round %s %-15s %s\n' "$round" "$name" "$(grep -E '^tps' "$out")" >&2
+        done
     done
 fi
 
@@ -331,6 +355,7 @@ json.dump({
     "duration": $DURATION, "connections": $CONNECTIONS, "threads": $THREADS, "pool": $POOL,
     "dataset": """$DATASET""",
     "customers": $CUSTOMERS,
+    "ceiling_rounds": $CEILING_ROUNDS, "ceiling_seconds": $CEILING_SECONDS,
     "rss_after_logins_kib": $RSS_AFTER_LOGINS,
     "server_env": """${BENCH_SERVER_ENV:-}""",
     "pgbench_select": "$PGB_SELECT",

@@ -9,6 +9,7 @@ RAW_DIR/results.json). With --strict, exits 1 when any target is missed or a sce
 import json
 import os
 import re
+import statistics
 import sys
 
 P99_TARGET_MS = 50.0
@@ -112,6 +113,17 @@ def status_diff(before, after, method, endpoint):
     return dict(sorted(diff.items()))
 
 
+def steal_of(raw, name):
+    """Hypervisor steal while `name` ran, in % of one core (None when it was not sampled)."""
+    sampler = json.loads(read(os.path.join(raw, f"{name}.sampler.json")) or "{}")
+    return sampler.get("cpu_pct_of_one_core", {}).get("steal")
+
+
+def steal_note(raw, name):
+    steal = steal_of(raw, name)
+    return "" if steal is None else f", hypervisor steal {steal:.0f} % of one core"
+
+
 def fmt_ms(v):
     return "n/a" if v is None else (f"{v:.1f} ms" if v >= 10 else f"{v:.2f} ms")
 
@@ -193,10 +205,11 @@ def main():
         lines.append(f"Server RSS after registering {meta.get('customers')} load-test customers, "
                      f"before the load: {meta['rss_after_logins_kib'] / 1024:.1f} MiB.")
     lines.append("")
-    for key in ("select", "insert"):
+    for key, raw_name in (("select", "pgbench_select"), ("insert", "pgbench_insert_select")):
         y = yard.get(key) or {}
         lines.append(f"- Yardstick {YARDSTICK_LABEL[key]} ({meta.get('pgbench_' + key, '')}): "
-                     f"**{y.get('tps', 0):.0f} TPS**, average latency {fmt_ms(y.get('latency_avg_ms'))}")
+                     f"**{y.get('tps', 0):.0f} TPS**, average latency {fmt_ms(y.get('latency_avg_ms'))}"
+                     f"{steal_note(raw, raw_name)}")
     lines.append("")
     lines.append("| scenario | req/s | p50 | p99 | responses | yardstick (TPS) | ratio | target | result |")
     lines.append("| --- | ---: | ---: | ---: | --- | --- | ---: | --- | --- |")
@@ -213,30 +226,46 @@ def main():
                  f"**{'pass' if rss_ok else 'FAIL'}** |")
     ceilings = []
     by_name = {r["scenario"]: r for r in rows}
+    rounds = int(meta.get("ceiling_rounds") or 0)
     for name, what, ykey, target, scenario in CEILINGS:
-        c = parse_pgbench(read(os.path.join(raw, f"ceiling_{name}.txt")))
-        if c is None:
+        ratios, tpss, steals = [], [], []
+        for r in range(1, rounds + 1):
+            c = parse_pgbench(read(os.path.join(raw, f"ceiling_{r}_{name}.txt")))
+            y = parse_pgbench(read(os.path.join(raw, f"ceiling_{r}_{ykey}.txt")))
+            if not c or not y or not y.get("tps"):
+                continue
+            ratios.append(c["tps"] / y["tps"])
+            tpss.append(c["tps"])
+            steal = steal_of(raw, f"ceiling_{r}_{name}")
+            if steal is not None:
+                steals.append(steal)
+        if not ratios:
             continue
-        ytps = (yard.get(ykey) or {}).get("tps") or 0.0
         http = by_name.get(scenario) if scenario else None
+        tps = statistics.median(tpss)
         ceilings.append({
-            "ceiling": name, "what": what, "tps": c["tps"], "yardstick": YARDSTICK_LABEL[ykey],
-            "yardstick_tps": ytps, "ratio": c["tps"] / ytps if ytps else 0.0,
-            "target_ratio": target, "scenario": scenario,
-            "http_share": http["rps"] / c["tps"] if http and c["tps"] else None,
+            "ceiling": name, "what": what, "tps": tps, "tps_runs": tpss,
+            "yardstick": YARDSTICK_LABEL[ykey], "ratio": statistics.median(ratios),
+            "ratios": ratios, "target_ratio": target, "scenario": scenario,
+            "http_share": http["rps"] / tps if http and tps else None,
+            "steal": statistics.median(steals) if steals else None,
         })
     if ceilings:
         lines.append("")
         lines.append("Ceilings: the server's own statements run by pgbench on PostgreSQL alone "
-                     "(`bench/ceiling-*.sql`, no server, no HTTP; same clients and duration):")
+                     "(`bench/ceiling-*.sql`, no server, no HTTP; same clients), each right after "
+                     f"its yardstick, in {rounds} rounds of {meta.get('ceiling_seconds')} s runs; "
+                     "the ratio is the median of the rounds' ratios (lowest–highest):")
         lines.append("")
-        lines.append("| statements | TPS | yardstick (TPS) | ratio | target of the scenario | "
-                     "HTTP scenario / ceiling |")
-        lines.append("| --- | ---: | --- | ---: | --- | ---: |")
+        lines.append("| statements | TPS (median) | yardstick | ratio | target of the scenario | "
+                     "HTTP scenario / ceiling | steal (median) |")
+        lines.append("| --- | ---: | --- | --- | --- | ---: | ---: |")
         for c in ceilings:
             share = f"{c['http_share']:.0%} ({c['scenario']})" if c["http_share"] is not None else ""
-            lines.append(f"| {c['what']} | {c['tps']:.0f} | {c['yardstick']} ({c['yardstick_tps']:.0f}) | "
-                         f"{c['ratio']:.1%} | ≥ {c['target_ratio']:.0%} | {share} |")
+            steal = "" if c["steal"] is None else f"{c['steal']:.0f}"
+            lines.append(f"| {c['what']} | {c['tps']:.0f} | {c['yardstick']} | "
+                         f"**{c['ratio']:.1%}** ({min(c['ratios']):.1%}–{max(c['ratios']):.1%}) | "
+                         f"≥ {c['target_ratio']:.0%} | {share} | {steal} |")
     lines.append("")
     lines.append("CPU while each scenario ran, in % of one core (the machine has "
                  f"{meta.get('nproc', '?')} cores = {100 * int(meta.get('nproc', 1) or 1)} %); "

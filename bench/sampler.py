@@ -2,7 +2,7 @@
 """Samples the server's memory and who used the CPU while one load scenario runs.
 
 Usage: sampler.py SERVER_PID OUT_JSON [INTERVAL_SECONDS]. Runs until SIGTERM or SIGINT (or
-until the server exits), then writes OUT_JSON with the largest VmRSS seen, the server's VmHWM,
+until the server exits; SERVER_PID 0 samples the machine alone, while pgbench runs), then writes OUT_JSON with the largest VmRSS seen, the server's VmHWM,
 and the CPU time used by the server, by PostgreSQL's processes, by wrk and by everything else
 (other processes on the machine: a compile running next to the bench shows up there), and the
 CPU time the hypervisor took away (steal).
@@ -71,14 +71,15 @@ def main():
     start_busy, start_steal = busy_and_steal_ticks()
     first = proc_ticks()
     last = dict(first)
-    max_rss = status_kib(pid, "VmRSS") or 0
+    max_rss = (status_kib(pid, "VmRSS") or 0) if pid else 0
     samples = 0
     while not stop:
         time.sleep(interval)
-        rss = status_kib(pid, "VmRSS")
-        if rss is None:
-            break
-        max_rss = max(max_rss, rss)
+        if pid:
+            rss = status_kib(pid, "VmRSS")
+            if rss is None:
+                break
+            max_rss = max(max_rss, rss)
         samples += 1
         last.update(proc_ticks())
     wall = time.monotonic() - start_wall
@@ -93,9 +94,9 @@ def main():
                 total += ticks - (before[1] if before and before[0] == comm else 0)
         return total
 
-    server = used(lambda p, c: p == pid)
+    server = used(lambda p, c: pid and p == pid)
     postgres = used(lambda p, c: c.startswith("postgres"))
-    wrk = used(lambda p, c: c == "wrk")
+    wrk = used(lambda p, c: c in ("wrk", "pgbench"))
     ncpu = os.cpu_count() or 1
 
     def pct(ticks):  # percent of one core
@@ -105,7 +106,7 @@ def main():
         "samples": samples,
         "wall_s": round(wall, 2),
         "max_rss_kib": max_rss,
-        "hwm_kib": status_kib(pid, "VmHWM"),
+        "hwm_kib": status_kib(pid, "VmHWM") if pid else None,
         "cpu_pct_of_one_core": {
             "server": pct(server),
             "postgres": pct(postgres),
