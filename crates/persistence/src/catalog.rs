@@ -817,8 +817,8 @@ fn one_listing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>
 pub(crate) type StoredRule = (i64, String, String);
 
 /// The equipment listing `id` (in any state, without images) and its weekly rules (by
-/// weekday, then start), in one query: a row per rule,
-/// as [`one_listing`] has a row per image. `None` when no equipment listing has this id.
+/// weekday, then start), in one query with a row per rule, as [`one_listing`] has a row per
+/// image. `None` when no equipment listing has this id.
 pub(crate) fn item_listing(
     conn: &mut DbConnection,
     id: &str,
