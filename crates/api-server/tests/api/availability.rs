@@ -415,20 +415,7 @@ async fn malformed_quotes_are_422_and_unknown_targets_404(db: TestDb) {
         .await
         .assert_problem(404, "not_found");
     // An adventure is no equipment item, whatever id is sent.
-    let tour = app
-        .send(
-            "POST",
-            "/api/v1/adventures",
-            Some(token(&vendor)),
-            json!({
-                "category": "hiking", "title": "Ridge", "city": "Berlin", "country": "DE",
-                "currency": "EUR", "price_per_person": 3000, "duration_minutes": 120,
-                "capacity": 5, "timezone": "Europe/Berlin"
-            }),
-        )
-        .await;
-    assert_eq!(tour.status, 201, "{}", tour.body);
-    let tour_id = tour.body["id"].as_str().unwrap();
+    let tour_id = app.tour_of(&vendor, json!({})).await;
     app.quote(
         json!({"equipment_id": tour_id, "start": iso(at(monday, 9)), "end": iso(at(monday, 10))}),
     )
@@ -439,19 +426,12 @@ async fn malformed_quotes_are_422_and_unknown_targets_404(db: TestDb) {
 async fn sessions_are_scheduled_once_or_weekly_across_dst(db: TestDb) {
     let app = spawn(db).await;
     let vendor = app.vendor("tours@example.com", "Tours").await;
-    let tour = app
-        .send(
-            "POST",
-            "/api/v1/adventures",
-            Some(token(&vendor)),
-            json!({
-                "category": "hiking", "title": "Ridge walk", "city": "Berlin", "country": "DE",
-                "currency": "EUR", "price_per_person": 3000, "duration_minutes": 180,
-                "capacity": 10, "timezone": "Europe/Berlin"
-            }),
+    let id = app
+        .tour_of(
+            &vendor,
+            json!({"title": "Ridge walk", "duration_minutes": 180, "capacity": 10}),
         )
         .await;
-    let id = tour.body["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/adventures/{id}/sessions");
     let monday = next_monday();
     let single = app

@@ -241,19 +241,10 @@ async fn broken_rules_are_422_and_missing_capacity_is_409(db: TestDb) {
     .await
     .assert_problem(404, "not_found");
     // An adventure's id is no equipment item.
-    let tour = app
-        .send("POST", "/api/v1/adventures", Some(token(&vendor)), json!({
-            "category": "hiking", "title": "Ridge", "city": "Berlin", "country": "DE", "currency": "EUR",
-            "price_per_person": 3000, "duration_minutes": 120, "capacity": 5, "timezone": "Europe/Berlin"
-        }))
-        .await;
-    assert_eq!(tour.status, 201, "{}", tour.body);
-    app.book(
-        &customer,
-        slot(tour.body["id"].as_str().unwrap(), monday, 9, 10, 1),
-    )
-    .await
-    .assert_problem(404, "not_found");
+    let tour_id = app.tour_of(&vendor, json!({})).await;
+    app.book(&customer, slot(&tour_id, monday, 9, 10, 1))
+        .await
+        .assert_problem(404, "not_found");
     assert_eq!(app.count("bookings", "1 = 1"), 2);
 }
 
@@ -261,13 +252,7 @@ async fn sessions_fill_up_and_refuse_more_seats(db: TestDb) {
     let settings = generous(&db);
     let app = spawn_with(db, settings).await;
     let vendor = app.vendor("tours@example.com", "Tours").await;
-    let tour = app
-        .send("POST", "/api/v1/adventures", Some(token(&vendor)), json!({
-            "category": "hiking", "title": "Ridge", "city": "Berlin", "country": "DE", "currency": "EUR",
-            "price_per_person": 3000, "duration_minutes": 120, "capacity": 5, "timezone": "Europe/Berlin"
-        }))
-        .await;
-    let tour_id = tour.body["id"].as_str().unwrap();
+    let tour_id = app.tour_of(&vendor, json!({})).await;
     let sessions = app
         .send(
             "POST",

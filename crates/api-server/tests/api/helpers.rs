@@ -225,6 +225,24 @@ where
         item.body["id"].as_str().unwrap().to_owned()
     }
 
+    /// Creates the vendor's adventure (a 2-hour hike for 5 in Berlin, 30 EUR a person, unless
+    /// `extra` says otherwise) and returns its id.
+    pub async fn tour_of(&self, vendor: &Value, extra: Value) -> String {
+        let mut body = json!({
+            "category": "hiking", "title": "Ridge", "city": "Berlin", "country": "DE",
+            "currency": "EUR", "price_per_person": 3000, "duration_minutes": 120,
+            "capacity": 5, "timezone": "Europe/Berlin"
+        });
+        for (field, value) in extra.as_object().unwrap() {
+            body[field] = value.clone();
+        }
+        let tour = self
+            .send("POST", "/api/v1/adventures", Some(token(vendor)), body)
+            .await;
+        assert_eq!(tour.status, 201, "{}", tour.body);
+        tour.body["id"].as_str().unwrap().to_owned()
+    }
+
     /// Opens the item 08:00–18:00, Monday to Friday.
     pub async fn weekday_hours(&self, vendor: &Value, id: &str) {
         let weekly: Vec<Value> = (0..5)
