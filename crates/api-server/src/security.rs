@@ -140,7 +140,7 @@ mod tests {
     fn argon2id_hashes_use_owasp_parameters_and_verify() {
         let hasher = Argon2Hasher::new().unwrap();
         let hash = hasher
-            .hash(&Password::parse("correct horse").unwrap())
+            .hash(&Password::parse("correct horse", &[]).unwrap())
             .unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),

@@ -68,6 +68,23 @@ pub struct UserAccount {
     pub customer_profile: Option<CustomerProfile>,
 }
 
+impl UserAccount {
+    /// What the account is known by (its e-mail address, names, vendor slug), which its
+    /// password must not be built from.
+    pub fn known_words(&self) -> Vec<&str> {
+        let mut words = vec![self.user.email.as_str()];
+        words.extend(self.user.full_name.as_deref());
+        if let Some(vendor) = &self.vendor_profile {
+            words.push(&vendor.business_name);
+            words.push(&vendor.slug);
+        }
+        if let Some(customer) = &self.customer_profile {
+            words.extend(customer.display_name.as_deref());
+        }
+        words
+    }
+}
+
 /// The stored credentials of one account, for login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -101,6 +118,20 @@ pub struct RegisterInput {
     pub full_name: Option<String>,
     pub phone: Option<String>,
     pub vendor: Option<VendorInput>,
+}
+
+impl RegisterInput {
+    /// What the account will be known by (its e-mail address and names), which its password
+    /// must not be built from.
+    fn known_words(&self) -> Vec<&str> {
+        let mut words = vec![self.email.as_str()];
+        words.extend(self.full_name.as_deref());
+        if let Some(vendor) = &self.vendor {
+            words.push(&vendor.business_name);
+            words.extend(vendor.slug.as_deref());
+        }
+        words
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -246,7 +277,10 @@ impl Registration {
     pub fn parse(input: RegisterInput) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let email = errors.check("email", Email::parse(&input.email));
-        let password = errors.check("password", Password::parse(&input.password));
+        let password = errors.check(
+            "password",
+            Password::parse(&input.password, &input.known_words()),
+        );
         let role = errors.check("role", Role::parse_self_service(&input.role));
         let full_name = optional(
             &mut errors,
@@ -473,6 +507,35 @@ mod tests {
                 "missing error for {field}: {errors}"
             );
         }
+    }
+
+    #[test]
+    fn a_common_password_or_one_made_of_the_registrations_names_is_refused() {
+        let common = RegisterInput {
+            password: "qwertyuiop".into(),
+            ..customer()
+        };
+        let errors = Registration::parse(common).unwrap_err();
+        assert_eq!(
+            errors.get("password"),
+            Some(&[Password::TOO_GUESSABLE.to_owned()][..])
+        );
+        let named = RegisterInput {
+            email: "vendor@example.com".into(),
+            password: "LagoonKayaks2026".into(),
+            role: "vendor".into(),
+            vendor: Some(VendorInput {
+                business_name: "Lagoon Kayaks".into(),
+                ..VendorInput::default()
+            }),
+            ..RegisterInput::default()
+        };
+        assert!(Password::parse("LagoonKayaks2026", &[]).is_ok());
+        let errors = Registration::parse(named).unwrap_err();
+        assert_eq!(
+            errors.get("password"),
+            Some(&[Password::TOO_GUESSABLE.to_owned()][..])
+        );
     }
 
     #[test]

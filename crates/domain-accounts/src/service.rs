@@ -363,8 +363,16 @@ impl AccountService {
         current_password: &str,
         new_password: &str,
     ) -> Result<(), ChangePasswordError> {
+        let account = self
+            .ports
+            .repository
+            .find_account(&principal.user_id)?
+            .ok_or(ChangePasswordError::NotFound)?;
         let mut errors = ValidationErrors::new();
-        let new_password = errors.check("new_password", Password::parse(new_password));
+        let new_password = errors.check(
+            "new_password",
+            Password::parse(new_password, &account.known_words()),
+        );
         if new_password
             .as_ref()
             .is_some_and(|new| new.expose() == current_password)

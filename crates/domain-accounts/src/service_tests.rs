@@ -113,7 +113,7 @@ fn registering_hashes_the_password_stores_the_user_and_opens_a_session() {
     doubles
         .hasher
         .expect_hash()
-        .withf(|password| password.expose() == "long enough")
+        .withf(|password| password.expose() == "long enough phrase")
         .returning(|_| Ok("argon-hash".into()));
     doubles
         .repository
@@ -143,7 +143,7 @@ fn registering_hashes_the_password_stores_the_user_and_opens_a_session() {
         .service()
         .register(RegisterInput {
             email: " Ana@Example.com".into(),
-            password: "long enough".into(),
+            password: "long enough phrase".into(),
             role: "customer".into(),
             ..RegisterInput::default()
         })
@@ -197,7 +197,7 @@ fn a_taken_derived_slug_gets_a_numeric_suffix() {
         .service()
         .register(RegisterInput {
             email: "shop@example.com".into(),
-            password: "long enough".into(),
+            password: "long enough phrase".into(),
             role: "vendor".into(),
             vendor: Some(VendorInput {
                 business_name: "Blue Lagoon".into(),
@@ -220,7 +220,7 @@ fn a_duplicate_email_is_reported_as_such() {
         .service()
         .register(RegisterInput {
             email: "ana@example.com".into(),
-            password: "long enough".into(),
+            password: "long enough phrase".into(),
             role: "customer".into(),
             ..RegisterInput::default()
         })
@@ -449,6 +449,10 @@ fn changing_the_password_needs_the_current_one() {
     let mut doubles = Doubles::new();
     doubles
         .repository
+        .expect_find_account()
+        .returning(|id| Ok(Some(account(&id.0, Role::Customer))));
+    doubles
+        .repository
         .expect_find_password_hash()
         .returning(|_| Ok(Some("stored-hash".into())));
     doubles.hasher.expect_verify().returning(|_, _| false);
@@ -465,6 +469,10 @@ fn changing_the_password_needs_the_current_one() {
 #[test]
 fn changing_the_password_stores_the_new_hash() {
     let mut doubles = Doubles::new();
+    doubles
+        .repository
+        .expect_find_account()
+        .returning(|id| Ok(Some(account(&id.0, Role::Customer))));
     doubles
         .repository
         .expect_find_password_hash()
@@ -484,6 +492,41 @@ fn changing_the_password_stores_the_new_hash() {
         .service()
         .change_password(&principal(Role::Customer), "old password", "new password 1")
         .unwrap();
+}
+
+#[test]
+fn a_new_password_that_is_common_or_built_from_the_account_is_refused() {
+    for (new, why) in [
+        ("12345678", "common"),
+        ("qwertyuiop", "keyboard pattern"),
+        ("Password123!", "a common password with decorations"),
+        ("anabelalima2026", "the account's own name"),
+        ("anabela.lima@example.com", "the account's e-mail address"),
+    ] {
+        let mut doubles = Doubles::new();
+        doubles.repository.expect_find_account().returning(|id| {
+            let mut account = account(&id.0, Role::Customer);
+            account.user.email = "anabela.lima@example.com".into();
+            account.user.full_name = Some("Anabela Lima".into());
+            Ok(Some(account))
+        });
+        doubles
+            .repository
+            .expect_find_password_hash()
+            .returning(|_| Ok(Some("stored-hash".into())));
+        doubles.hasher.expect_verify().returning(|_, _| true);
+        doubles.hasher.expect_hash().never();
+        doubles.repository.expect_change_password().never();
+        let error = doubles
+            .service()
+            .change_password(&principal(Role::Customer), "old password", new)
+            .unwrap_err();
+        assert!(
+            matches!(&error, ChangePasswordError::Invalid(errors)
+                if errors.get("new_password") == Some(&[Password::TOO_GUESSABLE.to_owned()][..])),
+            "{new:?} ({why}): {error:?}"
+        );
+    }
 }
 
 #[test]
@@ -540,6 +583,12 @@ fn create_admin_refuses_weak_passwords_and_creates_strong_ones() {
     assert!(matches!(
         service.create_admin("ops@example.com", "password"),
         Err(CreateAdminError::Invalid(_))
+    ));
+    // Long and mixed enough for the admin rules, but a common password made fancier.
+    assert!(matches!(
+        service.create_admin("ops@example.com", "Password1234!"),
+        Err(CreateAdminError::Invalid(errors))
+            if errors.get("password") == Some(&[Password::TOO_GUESSABLE.to_owned()][..])
     ));
     assert_eq!(
         service

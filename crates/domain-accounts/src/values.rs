@@ -77,9 +77,34 @@ impl Password {
     pub const MAX_CHARS: usize = 128;
     /// Administrators hold the keys to everything, so their passwords must be longer.
     pub const ADMIN_MIN_CHARS: usize = 12;
+    /// The message for a password that is long enough but common or easy to guess.
+    pub const TOO_GUESSABLE: &'static str = "is too common or too easy to guess (a known \
+        password, a word or name, a pattern, or your own e-mail address or name); a few \
+        unrelated words make a good password";
+    /// The lowest zxcvbn score accepted: 2, an estimated 10^6 guesses or more. Below it are
+    /// zxcvbn's 30,000 most common passwords (with the usual changes: capitals, l33t,
+    /// appended digits or years, reversal), common words and names, keyboard patterns,
+    /// sequences, repeats and dates, and the user's own words. A random 8-character password
+    /// passes, so the 8-character minimum stays what it says. Against the online guessing
+    /// this protects from (5 failed logins per address per 15 minutes) 10^6 guesses take
+    /// years; offline, argon2id slows each guess.
+    pub const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Two;
+    /// Administrators need 3, 10^8 guesses or more ("Password-2026!" is refused).
+    pub const ADMIN_MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+    /// A word of the service itself, refused like the user's own words (NIST 800-63B).
+    const SERVICE_WORDS: &'static [&'static str] = &["watertrek", "water trek"];
 
-    /// The policy for every account: 8 to 128 characters, not only white space.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    /// The policy for every account: 8 to 128 characters, not only white space, and not
+    /// common or easy to guess (NIST SP 800-63B's blocklist check). `user_words` are what
+    /// the account is known by (its e-mail address, names): a password built from them is
+    /// refused too. Pure and deterministic.
+    pub fn parse(raw: &str, user_words: &[&str]) -> Result<Self, &'static str> {
+        Self::check_length(raw)?;
+        Self::check_guessability(raw, user_words, Self::MIN_SCORE)?;
+        Ok(Self(raw.to_owned()))
+    }
+
+    fn check_length(raw: &str) -> Result<(), &'static str> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
             return Err("must be at least 8 characters long");
@@ -90,14 +115,40 @@ impl Password {
         if raw.trim().is_empty() {
             return Err("must not be only white space");
         }
-        Ok(Self(raw.to_owned()))
+        Ok(())
     }
 
-    /// The stricter policy for administrators: the general one, at least 12 characters, at
-    /// least three of the four character classes (lower case, upper case, digits, others),
-    /// and not containing the address's local part.
+    /// zxcvbn's estimate, of the password and of what is left of it once the user's words
+    /// are taken out (zxcvbn alone scores `lima.anabela` for Anabela Lima as a stranger's
+    /// two words with a separator).
+    fn check_guessability(
+        raw: &str,
+        user_words: &[&str],
+        min_score: zxcvbn::Score,
+    ) -> Result<(), &'static str> {
+        let mut words = guessable_words(user_words);
+        let weak =
+            |password: &str, words: &[&str]| zxcvbn::zxcvbn(password, words).score() < min_score;
+        words.sort_by_key(|word| std::cmp::Reverse(word.len()));
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        if weak(raw, &words) {
+            return Err(Self::TOO_GUESSABLE);
+        }
+        let lower = raw.to_lowercase();
+        let rest = words
+            .iter()
+            .fold(lower.clone(), |rest, word| rest.replace(word, ""));
+        if rest != lower && weak(&rest, &words) {
+            return Err(Self::TOO_GUESSABLE);
+        }
+        Ok(())
+    }
+
+    /// The stricter policy for administrators: the general one with a zxcvbn score of 3 (and
+    /// the address as the user's words), at least 12 characters, at least three of the four character classes
+    /// (lower case, upper case, digits, others), and not containing the address's local part.
     pub fn parse_admin(raw: &str, email: &Email) -> Result<Self, &'static str> {
-        let password = Self::parse(raw)?;
+        Self::check_length(raw)?;
         if raw.chars().count() < Self::ADMIN_MIN_CHARS {
             return Err("must be at least 12 characters long for an administrator");
         }
@@ -116,12 +167,36 @@ impl Password {
         if local.len() >= 3 && raw.to_lowercase().contains(local) {
             return Err("must not contain the e-mail address");
         }
-        Ok(password)
+        Self::check_guessability(raw, &[email.as_str()], Self::ADMIN_MIN_SCORE)?;
+        Ok(Self(raw.to_owned()))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// The words a password must not be built from: each of `user_words` whole and split into
+/// its words of three or more letters or digits (so `ana.lima@example.com` gives `ana`,
+/// `lima`, `example`), and the service's own name. Lower case; zxcvbn matches them inside
+/// the password, also reversed and in l33t.
+fn guessable_words(user_words: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> = Password::SERVICE_WORDS
+        .iter()
+        .map(|word| (*word).to_owned())
+        .collect();
+    for raw in user_words {
+        let raw = raw.trim().to_lowercase();
+        for word in raw.split(|c: char| !c.is_alphanumeric()) {
+            if word.chars().count() >= 3 && !words.iter().any(|known| known == word) {
+                words.push(word.to_owned());
+            }
+        }
+        if !raw.is_empty() && !words.contains(&raw) {
+            words.push(raw);
+        }
+    }
+    words
 }
 
 impl fmt::Debug for Password {
@@ -449,18 +524,95 @@ mod tests {
 
     #[test]
     fn password_length_bounds_are_inclusive() {
-        assert!(Password::parse(&"x".repeat(7)).is_err());
-        assert!(Password::parse(&"x".repeat(8)).is_ok());
-        assert!(Password::parse(&"x".repeat(128)).is_ok());
-        assert!(Password::parse(&"x".repeat(129)).is_err());
-        assert!(Password::parse("          ").is_err());
+        let strong = |n: usize| {
+            "tide chart lantern "
+                .chars()
+                .cycle()
+                .take(n)
+                .collect::<String>()
+        };
+        assert!(Password::parse("Gx7!kQ2", &[]).is_err());
+        // A random 8-character password passes the strength check.
+        assert!(Password::parse("Gx7!kQ2z", &[]).is_ok());
+        assert!(Password::parse(&strong(128), &[]).is_ok());
+        assert!(Password::parse(&strong(129), &[]).is_err());
+        assert!(Password::parse("          ", &[]).is_err());
         // Characters, not bytes: eight two-byte characters are enough.
-        assert!(Password::parse("ääääääää").is_ok());
+        assert!(Password::parse("äöüßéçñø", &[]).is_ok());
+    }
+
+    #[test]
+    fn common_and_easily_guessed_passwords_are_refused() {
+        for common in [
+            "password",
+            "12345678",
+            "qwertyuiop",
+            "password1",
+            "iloveyou2",
+            "P@ssw0rd!",
+            "Qwerty123456",
+            "sunshine2024",
+            "abcdefghij",
+            "xxxxxxxx",
+            "aaaaaaaaaaaaaaaa",
+            "1q2w3e4r5t",
+            "19871987",
+            "watertrek2",
+        ] {
+            assert_eq!(
+                Password::parse(common, &[]),
+                Err(Password::TOO_GUESSABLE),
+                "{common:?} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn passwords_built_from_the_users_own_words_are_refused() {
+        let words = [
+            "Anabela.Lima@Example.com",
+            "Anabela Lima",
+            "Blue Lagoon Boats",
+        ];
+        for own in [
+            "anabelalima",
+            "lima.anabela",
+            "4n4b3l4lim4",
+            "anabela lima 2026",
+            "Lima1987!",
+            "lagoon-blue-77",
+            "anabela.lima@example.com",
+        ] {
+            assert!(Password::parse(own, &[]).is_ok(), "{own:?} alone is fine");
+            assert_eq!(
+                Password::parse(own, &words),
+                Err(Password::TOO_GUESSABLE),
+                "{own:?} should be refused"
+            );
+        }
+        // The user's words in a password that is strong without them are fine.
+        assert!(Password::parse("anabela's tide chart lantern", &words).is_ok());
+        assert!(Password::parse("banana split boat", &words).is_ok());
+    }
+
+    #[test]
+    fn the_demo_and_test_passwords_are_accepted() {
+        for good in [
+            "demo-password-2026",
+            "Demo-Root-2026!",
+            "correct horse battery",
+            "new password 42",
+        ] {
+            assert!(
+                Password::parse(good, &["ana@example.com", "Ana Lima"]).is_ok(),
+                "{good:?}"
+            );
+        }
     }
 
     #[test]
     fn password_debug_hides_the_secret() {
-        let password = Password::parse("correct horse").unwrap();
+        let password = Password::parse("correct horse", &[]).unwrap();
         assert!(!format!("{password:?}").contains("horse"));
     }
 
@@ -470,6 +622,12 @@ mod tests {
         assert!(Password::parse_admin("Short1!", &email).is_err());
         assert!(Password::parse_admin("alllowercaseletters", &email).is_err());
         assert!(Password::parse_admin("Operator-2026!", &email).is_err());
+        // Good enough for a customer, too guessable for an administrator.
+        assert!(Password::parse("P@ssw0rd2026!", &[]).is_ok());
+        assert_eq!(
+            Password::parse_admin("P@ssw0rd2026!", &email),
+            Err(Password::TOO_GUESSABLE)
+        );
         assert!(Password::parse_admin("Tide-Chart-2026", &email).is_ok());
     }
 

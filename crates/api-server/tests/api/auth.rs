@@ -14,6 +14,7 @@ both_backends!(
     a_taken_explicit_slug_is_409,
     registering_as_admin_is_422,
     invalid_fields_are_422_with_every_field_named,
+    common_passwords_and_ones_made_of_the_users_names_are_422,
     unknown_and_server_owned_fields_are_refused,
     malformed_bodies_are_400_non_json_415_and_oversized_413,
     login_returns_a_session,
@@ -153,6 +154,38 @@ async fn invalid_fields_are_422_with_every_field_named(db: TestDb) {
     missing.assert_problem(422, "validation_failed");
     assert_eq!(missing.field_errors(), vec!["password"]);
     assert_eq!(app.count("users", "1 = 1"), 0);
+}
+
+async fn common_passwords_and_ones_made_of_the_users_names_are_422(db: TestDb) {
+    let app = spawn(db).await;
+    for common in ["password", "12345678", "qwertyuiop", "Password123!"] {
+        let reply = app
+            .register(json!({"email": "ana@example.com", "password": common, "role": "customer"}))
+            .await;
+        reply.assert_problem(422, "validation_failed");
+        assert_eq!(reply.field_errors(), vec!["password"], "{common:?}");
+        let message = reply.body["errors"]["password"][0].as_str().unwrap();
+        assert!(
+            message.starts_with("is too common or too easy to guess"),
+            "{message}"
+        );
+    }
+    let own_name = app
+        .register(json!({
+            "email": "vendor@example.com", "password": "LagoonKayaks2026", "role": "vendor",
+            "vendor": {"business_name": "Lagoon Kayaks"}
+        }))
+        .await;
+    own_name.assert_problem(422, "validation_failed");
+    assert_eq!(own_name.field_errors(), vec!["password"]);
+    assert_eq!(app.count("users", "1 = 1"), 0);
+    // The same password is fine for someone else.
+    let other = app
+        .register(json!({
+            "email": "other@example.com", "password": "LagoonKayaks2026", "role": "customer"
+        }))
+        .await;
+    assert_eq!(other.status, 201, "{}", other.body);
 }
 
 async fn unknown_and_server_owned_fields_are_refused(db: TestDb) {

@@ -46,6 +46,17 @@ async fn create_admin_creates_once_and_refuses_weak_passwords(db: TestDb) {
     );
     assert!(!weak.status.success());
     assert!(text(&weak).contains("12 characters"), "{}", text(&weak));
+    // Long and mixed, but a common password with decorations.
+    let common = run(
+        &["create-admin", "--email", "ops@example.com"],
+        &[("DATABASE_URL", &url), ("ADMIN_PASSWORD", "Password1234!")],
+    );
+    assert!(!common.status.success());
+    assert!(
+        text(&common).contains("password: is too common or too easy to guess"),
+        "{}",
+        text(&common)
+    );
 
     let created = run(
         &["create-admin", "--email", " Ops@Example.com "],

@@ -10,6 +10,7 @@ both_backends!(
     me_returns_the_caller_with_the_profile_of_their_role,
     patching_me_sets_and_clears_fields_and_refuses_role_changes,
     a_password_change_needs_the_current_password_and_revokes_every_token,
+    a_common_new_password_or_one_made_of_the_users_names_is_422,
     vendors_read_and_change_their_vendor_profile,
     a_taken_slug_on_a_profile_change_is_409,
     customers_read_and_change_their_customer_profile,
@@ -131,6 +132,32 @@ async fn a_password_change_needs_the_current_password_and_revokes_every_token(db
         app.get("/api/v1/me", Some(token(&fresh.body))).await.status,
         200
     );
+}
+
+async fn a_common_new_password_or_one_made_of_the_users_names_is_422(db: TestDb) {
+    let app = spawn(db).await;
+    let session = app.vendor("shop@example.com", "Lagoon Kayaks").await;
+    let t = token(&session).to_owned();
+    for new in ["password", "12345678", "qwertyuiop", "LagoonKayaks2026"] {
+        let reply = app
+            .send(
+                "POST",
+                "/api/v1/me/password",
+                Some(&t),
+                json!({"current_password": PASSWORD, "new_password": new}),
+            )
+            .await;
+        reply.assert_problem(422, "validation_failed");
+        assert_eq!(reply.field_errors(), vec!["new_password"], "{new:?}");
+        let message = reply.body["errors"]["new_password"][0].as_str().unwrap();
+        assert!(
+            message.starts_with("is too common or too easy to guess"),
+            "{message}"
+        );
+    }
+    // Nothing changed: the old password and the token still work.
+    assert_eq!(app.get("/api/v1/me", Some(&t)).await.status, 200);
+    assert_eq!(app.login("shop@example.com", PASSWORD).await.status, 200);
 }
 
 async fn vendors_read_and_change_their_vendor_profile(db: TestDb) {
