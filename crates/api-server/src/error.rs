@@ -96,6 +96,14 @@ impl ApiError {
         }
     }
 
+    /// This error with messages per field (e.g. a 400 naming the query parameter at fault).
+    pub fn with_errors(self, errors: ValidationErrors) -> Self {
+        Self {
+            errors: Some(errors),
+            ..self
+        }
+    }
+
     pub fn payload_too_large(max_bytes: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,

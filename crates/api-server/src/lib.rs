@@ -11,6 +11,7 @@ pub mod dev_gateway;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod input;
 pub mod openapi;
 pub mod payment_dto;
 pub mod rate_limit;
@@ -57,6 +58,7 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::bad_request(format!("malformed path: {error}")).into()
         }))
+        .wrap(from_fn(input::refuse_control_characters))
         .wrap(from_fn(request_id_header))
         .wrap(metrics)
         .wrap(TracingLogger::default())
