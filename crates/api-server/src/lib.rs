@@ -71,8 +71,16 @@ pub fn app(
         .default_service(web::to(not_found))
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::not_found())
+/// What no route answers: 405 with `Allow` for a documented path under another method, else
+/// 404.
+async fn not_found(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    match state.routes.disallowed(req.path(), req.method()) {
+        Some(allow) => Err(ApiError::method_not_allowed(allow)),
+        None => Err(ApiError::not_found()),
+    }
 }
 
 /// Echoes the request id of the tracing span as `X-Request-Id`, so a client can quote it.

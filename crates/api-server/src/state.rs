@@ -47,6 +47,8 @@ pub struct AppState {
     pub payments: PaymentService,
     pub booking_limiter: KeyedLimiter,
     pub auth_limiter: AuthRateLimiter,
+    /// The methods of each documented path, for 405 answers.
+    pub routes: crate::routes::allow::RouteTable,
     /// One permit per pooled connection; see [`crate::blocking`].
     pub db_gate: DbGate,
 }
@@ -150,6 +152,9 @@ impl AppState {
             payments,
             booking_limiter: KeyedLimiter::per_minute(settings.booking_rate_limit),
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
+            routes: crate::routes::allow::RouteTable::from_openapi(
+                &<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+            ),
             db_gate: DbGate::new(pool.max_size(), settings.db_wait),
             probe_pool: persistence::build_probe_pool(&settings.database, READY_PROBE_WAIT),
             settings: Arc::new(settings),

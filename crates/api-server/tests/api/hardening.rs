@@ -14,6 +14,7 @@ both_backends!(
     control_characters_in_paths_and_upload_forms_are_refused,
     line_breaks_are_kept_in_free_text,
     a_body_that_is_not_a_json_object_is_400_and_changes_nothing,
+    unsupported_methods_on_existing_paths_are_405_with_allow,
 );
 
 async fn control_characters_in_queries_are_400_naming_the_parameter(db: TestDb) {
@@ -203,4 +204,29 @@ async fn a_body_that_is_not_a_json_object_is_400_and_changes_nothing(db: TestDb)
         .await;
     reply.assert_problem(400, "bad_request");
     assert_eq!(app.count("users", "1 = 1"), 1);
+}
+
+async fn unsupported_methods_on_existing_paths_are_405_with_allow(db: TestDb) {
+    let app = spawn(db).await;
+    let customer = app.customer("ana@example.com").await;
+    for (method, path, allow) in [
+        ("DELETE", "/api/v1/me", "GET, PATCH"),
+        ("PUT", "/api/v1/bookings", "GET, POST"),
+        ("PUT", "/api/v1/equipment/some-id", "GET, DELETE, PATCH"),
+        ("POST", "/api/v1/equipment/categories", "GET"),
+        ("DELETE", "/health/ready", "GET"),
+    ] {
+        let reply = app
+            .send(method, path, Some(token(&customer)), json!({}))
+            .await;
+        reply.assert_problem(405, "method_not_allowed");
+        assert_eq!(reply.header("allow"), allow, "{method} {path}");
+    }
+    let reply = app.send("GET", "/api/v1/auth/login", None, json!({})).await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.header("allow"), "POST");
+    // What does not exist under any method stays 404.
+    app.send("PUT", "/api/v1/no-such-thing", None, json!({}))
+        .await
+        .assert_problem(404, "not_found");
 }

@@ -159,7 +159,7 @@ async fn unknown_routes_are_problem_404s() {
     app.get("/api/v1/does-not-exist", None)
         .await
         .assert_problem(404, "not_found");
-    app.send("DELETE", "/api/v1/me", None, json!({}))
+    app.send("DELETE", "/api/v1/nowhere", None, json!({}))
         .await
         .assert_problem(404, "not_found");
 }
