@@ -11,6 +11,7 @@ pub mod dev_gateway;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod input;
 pub mod openapi;
 pub mod payment_dto;
@@ -62,6 +63,7 @@ pub fn app(
         .wrap(from_fn(request_id_header))
         .wrap(metrics)
         .wrap(TracingLogger::default())
+        .wrap(from_fn(headers::security_headers))
         .configure(routes::health::routes)
         .configure(routes::api_v1)
         .service(actix_files::Files::new("/media", media_root).default_handler(web::to(not_found)))

@@ -15,6 +15,7 @@ both_backends!(
     line_breaks_are_kept_in_free_text,
     a_body_that_is_not_a_json_object_is_400_and_changes_nothing,
     unsupported_methods_on_existing_paths_are_405_with_allow,
+    responses_carry_security_headers_and_tokens_are_never_cached,
 );
 
 async fn control_characters_in_queries_are_400_naming_the_parameter(db: TestDb) {
@@ -229,4 +230,53 @@ async fn unsupported_methods_on_existing_paths_are_405_with_allow(db: TestDb) {
     app.send("PUT", "/api/v1/no-such-thing", None, json!({}))
         .await
         .assert_problem(404, "not_found");
+}
+
+async fn responses_carry_security_headers_and_tokens_are_never_cached(db: TestDb) {
+    let app = spawn(db).await;
+    let vendor = app.vendor("shop@example.com", "Shop").await;
+    let boat = app.boat_of(&vendor, json!({})).await;
+    let png = include_bytes!("../../../domain-catalog/tests/fixtures/tiny.png");
+    let (content_type, body) = multipart(&[("file", Some("boat.png"), "image/png", png)]);
+    let image = app
+        .call(
+            TestRequest::post()
+                .uri(&format!("/api/v1/equipment/{boat}/images"))
+                .insert_header(("authorization", format!("Bearer {}", token(&vendor))))
+                .insert_header(("content-type", content_type))
+                .set_payload(body),
+        )
+        .await;
+    assert_eq!(image.status, 201, "{}", image.body);
+    let media = image.body["url"].as_str().unwrap().to_owned();
+    let data_csp = "default-src 'none'; frame-ancestors 'none'";
+    for (path, csp) in [
+        ("/api/v1/equipment".to_owned(), data_csp),
+        ("/api/v1/nowhere".to_owned(), data_csp),
+        (media.clone(), data_csp),
+        ("/api-docs/openapi.json".to_owned(), data_csp),
+        ("/swagger-ui/".to_owned(), ""),
+    ] {
+        let reply = app.get(&path, None).await;
+        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(reply.header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(reply.header("content-security-policy"), csp, "{path}");
+    }
+    assert!(media.starts_with("/media/"), "{media}");
+
+    let registered = app
+        .register(json!({"email": "ana@example.com", "password": PASSWORD, "role": "customer"}))
+        .await;
+    let logged_in = app.login("ana@example.com", PASSWORD).await;
+    let refreshed = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": refresh_token(&logged_in.body)}),
+        )
+        .await;
+    for reply in [&registered, &logged_in, &refreshed] {
+        assert!(reply.status.is_success(), "{}", reply.body);
+        assert_eq!(reply.header("cache-control"), "no-store");
+        assert_eq!(reply.header("pragma"), "no-cache");
+    }
 }
