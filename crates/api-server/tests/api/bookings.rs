@@ -152,12 +152,25 @@ async fn a_booking_goes_from_request_to_approval_to_confirmation_with_its_histor
             )
         })
         .collect();
+    let user = |session: &Value| session["user"]["id"].clone();
     assert_eq!(
         history,
         vec![
-            (Value::Null, json!("requested"), json!("customer")),
-            (json!("requested"), json!("approved"), json!("vendor")),
-            (json!("approved"), json!("confirmed"), json!("admin")),
+            (
+                Value::Null,
+                json!("requested"),
+                json!({"role": "customer", "user_id": user(&customer)})
+            ),
+            (
+                json!("requested"),
+                json!("approved"),
+                json!({"role": "vendor", "user_id": user(&vendor)})
+            ),
+            (
+                json!("approved"),
+                json!("confirmed"),
+                json!({"role": "admin", "user_id": user(&admin)})
+            ),
         ]
     );
     assert_eq!(events.body[2]["reason"], "paid by bank transfer");
@@ -518,7 +531,10 @@ async fn a_lapsed_hold_frees_capacity_at_once_and_the_sweeper_expires_it(db: Tes
             Some(token(&customer)),
         )
         .await;
-    assert_eq!(events.body[1]["actor"], "system");
+    assert_eq!(
+        events.body[1]["actor"],
+        json!({"role": "system", "user_id": null})
+    );
     assert_eq!(events.body[1]["reason"], "hold lapsed");
 }
 
