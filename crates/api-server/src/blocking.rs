@@ -11,7 +11,7 @@
 //! item's detail from 34 to 9 ms at the same throughput (docs/performance.md).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 use tokio::sync::Semaphore;
@@ -19,7 +19,7 @@ use tokio::sync::Semaphore;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// FIFO permits for blocking work, and how long a caller waits for one.
+/// FIFO permits for blocking work, and how long a caller may wait in all.
 #[derive(Debug, Clone)]
 pub struct DbGate {
     permits: Arc<Semaphore>,
@@ -27,8 +27,9 @@ pub struct DbGate {
 }
 
 impl DbGate {
-    /// `permits` at once (one per pooled connection); a caller waits at most `wait` (as long
-    /// as it would wait for a pooled connection) and is then answered 503.
+    /// `permits` at once (one per pooled connection). A caller gets one deadline, `wait` from
+    /// its arrival, for the wait in this queue and then for its pooled connections together;
+    /// past it the answer is 503.
     pub fn new(permits: u32, wait: Duration) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(permits as usize)),
@@ -44,22 +45,38 @@ impl DbGate {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let permit =
-            match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
-                Ok(Ok(permit)) => permit,
-                Ok(Err(closed)) => return Err(ApiError::unavailable(closed)),
-                Err(_) => {
-                    return Err(ApiError::unavailable(format!(
-                        "no database connection free within {} ms",
-                        self.wait.as_millis()
-                    )))
-                }
-            };
+        let deadline = Instant::now() + self.wait;
+        self.run_until(deadline, work).await
+    }
+
+    /// [`Self::run`] with a deadline set by the caller (which may have waited for something
+    /// else first, e.g. a password-hashing permit).
+    pub async fn run_until<R, F>(&self, deadline: Instant, work: F) -> Result<R, ApiError>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let acquire = self.permits.clone().acquire_owned();
+        let permit = match tokio::time::timeout_at(deadline.into(), acquire).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(closed)) => return Err(ApiError::unavailable(closed)),
+            Err(_) => {
+                return Err(ApiError::unavailable(format!(
+                    "no database connection free within {} ms",
+                    self.wait.as_millis()
+                )))
+            }
+        };
         Ok(web::block(move || {
             let _permit = permit;
-            work()
+            persistence::with_deadline(deadline, work)
         })
         .await?)
+    }
+
+    /// How long a caller may wait in all.
+    pub fn wait(&self) -> Duration {
+        self.wait
     }
 }
 
@@ -169,5 +186,31 @@ mod tests {
         assert_eq!(gate.permits.available_permits(), 0);
         release.send(()).expect("release");
         until(|| gate.permits.available_permits() == 1).await;
+    }
+
+    #[actix_web::test]
+    async fn the_queue_wait_and_the_connection_wait_share_one_deadline() {
+        let gate = gate(1, 2_000);
+        let (release, first) = held(&gate);
+        until(|| gate.permits.available_permits() == 0).await;
+        let waiter = {
+            let gate = gate.clone();
+            actix_web::rt::spawn(async move {
+                gate.run(|| {
+                    let dir = tempfile::tempdir().expect("tempdir");
+                    let target = persistence::DatabaseTarget::Sqlite(dir.path().join("t.db"));
+                    let pool = persistence::build_pool(&target, 1).expect("pool");
+                    persistence::db::checkout_wait(&pool)
+                })
+                .await
+            })
+        };
+        actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+        release.send(()).expect("release");
+        first.await.expect("first");
+        let left = waiter.await.expect("join").expect("runs");
+        // It waited about 600 ms in the queue, so its pooled connection may wait only for
+        // what is left of the 2 s, not for a fresh pool time-out of its own.
+        assert!(left <= Duration::from_millis(1_450), "{left:?}");
     }
 }

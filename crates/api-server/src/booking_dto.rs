@@ -421,12 +421,22 @@ pub struct ActionRequest {
     pub reason: Option<String>,
 }
 
+/// Who made a change: the role they acted in and their user id (`null` for `system`: the
+/// expiry sweep, a payment webhook).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventActor {
+    /// `customer`, `vendor`, `admin` or `system`.
+    #[schema(example = "vendor")]
+    pub role: String,
+    #[schema(example = "0b8f3c3e-8a57-4e59-9a55-5bb7c1d1c0f2")]
+    pub user_id: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BookingEventResponse {
     pub from_status: Option<String>,
     pub to_status: String,
-    /// `customer`, `vendor`, `admin` or `system`.
-    pub actor: String,
+    pub actor: EventActor,
     pub reason: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -436,7 +446,10 @@ impl From<booking::BookingEvent> for BookingEventResponse {
         Self {
             from_status: e.from.map(|s| s.as_str().to_owned()),
             to_status: e.to.as_str().to_owned(),
-            actor: e.actor.as_str().to_owned(),
+            actor: EventActor {
+                role: e.actor.as_str().to_owned(),
+                user_id: e.actor_id.map(|id| id.0),
+            },
             reason: e.reason,
             at: e.at,
         }

@@ -59,6 +59,9 @@ pub struct Settings {
     pub access_token_ttl_seconds: i64,
     pub refresh_token_ttl_days: i64,
     pub db_pool_size: u32,
+    /// How long a request may wait in all for its turn at the database and its pooled
+    /// connection before it is answered 503.
+    pub db_wait: std::time::Duration,
     pub log_format: LogFormat,
     /// Requests per minute per client address (and per e-mail) on register, login, refresh.
     pub auth_rate_limit: u32,
@@ -227,6 +230,13 @@ impl Settings {
             access_token_ttl_seconds: number(&get, "ACCESS_TOKEN_TTL_SECONDS", 900, 30, 86_400)?,
             refresh_token_ttl_days: number(&get, "REFRESH_TOKEN_TTL_DAYS", 30, 1, 365)?,
             db_pool_size: number(&get, "DB_POOL_SIZE", 10, 1, 512)?,
+            db_wait: std::time::Duration::from_millis(number(
+                &get,
+                "DB_WAIT_TIMEOUT_MS",
+                5_000,
+                50,
+                60_000,
+            )?),
             log_format,
             auth_rate_limit: number(&get, "AUTH_RATE_LIMIT", 20, 1, 100_000)?,
             login_max_failures: number(&get, "LOGIN_MAX_FAILURES", 5, 1, 1_000)?,
@@ -314,6 +324,7 @@ mod tests {
         assert_eq!(s.database.backend_name(), "sqlite");
         assert_eq!((s.auth_rate_limit, s.login_max_failures), (20, 5));
         assert_eq!(s.access_token_ttl_seconds, 900);
+        assert_eq!(s.db_wait, std::time::Duration::from_secs(5));
         assert_eq!(s.log_format, LogFormat::Pretty);
         assert_eq!(s.media_root, std::path::PathBuf::from("./data/media"));
         assert_eq!(s.max_upload_bytes, 5 * 1024 * 1024);
@@ -381,6 +392,7 @@ mod tests {
             ("ACCESS_TOKEN_TTL_SECONDS", "5"),
             ("REFRESH_TOKEN_TTL_DAYS", "0"),
             ("DB_POOL_SIZE", "-1"),
+            ("DB_WAIT_TIMEOUT_MS", "10"),
             ("LOG_FORMAT", "xml"),
             ("AUTH_RATE_LIMIT", "many"),
             ("LOGIN_MAX_FAILURES", "0"),

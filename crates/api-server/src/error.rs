@@ -43,6 +43,8 @@ pub struct ApiError {
     detail: String,
     errors: Option<ValidationErrors>,
     retry_after_secs: Option<u64>,
+    /// The `Allow` header of a 405.
+    allow: Option<String>,
     /// Logged for 5xx, never shown.
     cause: Option<String>,
 }
@@ -61,6 +63,7 @@ impl ApiError {
             detail: detail.into(),
             errors: None,
             retry_after_secs: None,
+            allow: None,
             cause: None,
         }
     }
@@ -96,12 +99,32 @@ impl ApiError {
         }
     }
 
+    /// This error with messages per field (e.g. a 400 naming the query parameter at fault).
+    pub fn with_errors(self, errors: ValidationErrors) -> Self {
+        Self {
+            errors: Some(errors),
+            ..self
+        }
+    }
+
     pub fn payload_too_large(max_bytes: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("the upload is larger than {max_bytes} bytes"),
         )
+    }
+
+    /// 405 for a path that answers other methods, listed in `allow`.
+    pub fn method_not_allowed(allow: String) -> Self {
+        Self {
+            allow: Some(allow),
+            ..Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this path does not answer this method; see the Allow header",
+            )
+        }
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
@@ -188,6 +211,9 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            response.insert_header((header::ALLOW, allow.as_str()));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

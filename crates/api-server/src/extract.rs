@@ -99,24 +99,22 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
     }
 }
 
-/// Parses `bytes` as `T`, turning serde's errors into 400 (syntax) or 422 (fields).
+/// Parses `bytes` as `T`: a body that is not JSON is 400, one that is not a JSON object is
+/// 400 (an array must not bind to fields by position), a string with control characters is
+/// 422 naming its field ([`crate::input`]), and serde's field errors are 422.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(value) => value,
-        Err(error) => {
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            return Err(match inner.classify() {
-                serde_json::error::Category::Data => field_error(&path, &inner),
-                _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
-            });
-        }
-    };
-    deserializer
-        .end()
+    let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|error| ApiError::bad_request(format!("malformed JSON: {error}")))?;
-    Ok(value)
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "the request body must be a JSON object",
+        ));
+    }
+    crate::input::check_json(&value).map_err(ApiError::validation)?;
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
+        let path = error.path().to_string();
+        field_error(&path, &error.into_inner())
+    })
 }
 
 fn field_error(path: &str, error: &serde_json::Error) -> ApiError {
@@ -263,9 +261,20 @@ mod tests {
         ));
         assert_eq!(code, 422);
         assert!(debug.contains("inner.size"), "{debug}");
-        let (code, debug) = status(parse_json(b"\"just a string\""));
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_400() {
+        for body in [&b"[\"a\", null]"[..], b"\"just a string\"", b"42", b"null"] {
+            assert_eq!(status(parse_json(body)).0, 400, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_422_naming_the_field() {
+        let (code, debug) = status(parse_json(b"{\"name\": \"a\\u0000b\"}"));
         assert_eq!(code, 422);
-        assert!(debug.contains("\"body\""), "{debug}");
+        assert!(debug.contains("\"name\""), "{debug}");
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod dev_gateway;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod headers;
+pub mod input;
 pub mod openapi;
 pub mod payment_dto;
 pub mod rate_limit;
@@ -57,9 +59,11 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::bad_request(format!("malformed path: {error}")).into()
         }))
+        .wrap(from_fn(input::refuse_control_characters))
         .wrap(from_fn(request_id_header))
         .wrap(metrics)
         .wrap(TracingLogger::default())
+        .wrap(from_fn(headers::security_headers))
         .configure(routes::health::routes)
         .configure(routes::api_v1)
         .service(actix_files::Files::new("/media", media_root).default_handler(web::to(not_found)))
@@ -69,8 +73,16 @@ pub fn app(
         .default_service(web::to(not_found))
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::not_found())
+/// What no route answers: 405 with `Allow` for a documented path under another method, else
+/// 404.
+async fn not_found(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    match state.routes.disallowed(req.path(), req.method()) {
+        Some(allow) => Err(ApiError::method_not_allowed(allow)),
+        None => Err(ApiError::not_found()),
+    }
 }
 
 /// Echoes the request id of the tracing span as `X-Request-Id`, so a client can quote it.

@@ -136,6 +136,7 @@ use crate::routes::{auth, availability, bookings, catalog, health, me, payments}
         booking_dto::BookingResponse,
         booking_dto::BookingPage,
         booking_dto::ActionRequest,
+        booking_dto::EventActor,
         booking_dto::BookingEventResponse,
         payment_dto::PaymentIntentResponse,
         payment_dto::RefundResponse,

@@ -30,11 +30,16 @@ impl Clock for MicrosecondClock {
     }
 }
 
+/// How long `/health/ready` waits for its own connection; with the query it answers within 1 s.
+pub const READY_PROBE_WAIT: std::time::Duration = std::time::Duration::from_millis(700);
+
 pub struct AppState {
     /// Request counts and latencies by route pattern, method and status, served at `/metrics`.
     pub metrics: actix_web_prom::PrometheusMetrics,
     pub settings: Arc<Settings>,
     pub pool: DbPool,
+    /// One connection for `/health/ready` alone, so a probe never waits behind requests.
+    pub probe_pool: DbPool,
     pub accounts: AccountService,
     pub catalog: CatalogService,
     pub availability: AvailabilityService,
@@ -42,6 +47,8 @@ pub struct AppState {
     pub payments: PaymentService,
     pub booking_limiter: KeyedLimiter,
     pub auth_limiter: AuthRateLimiter,
+    /// The methods of each documented path, for 405 answers.
+    pub routes: crate::routes::allow::RouteTable,
     /// One permit per pooled connection; see [`crate::blocking`].
     pub db_gate: DbGate,
 }
@@ -145,8 +152,12 @@ impl AppState {
             payments,
             booking_limiter: KeyedLimiter::per_minute(settings.booking_rate_limit),
             auth_limiter: AuthRateLimiter::per_minute(settings.auth_rate_limit),
+            routes: crate::routes::allow::RouteTable::from_openapi(
+                &<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+            ),
+            db_gate: DbGate::new(pool.max_size(), settings.db_wait),
+            probe_pool: persistence::build_probe_pool(&settings.database, READY_PROBE_WAIT),
             settings: Arc::new(settings),
-            db_gate: DbGate::new(pool.max_size(), persistence::CONNECTION_TIMEOUT),
             pool,
             accounts,
         })

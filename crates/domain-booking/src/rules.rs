@@ -89,7 +89,7 @@ impl Reason {
             Self::StartInPast => "the start is in the past",
             Self::InsideLeadTime => "the start is too soon: this listing needs more notice",
             Self::BeyondMaxAdvance => {
-                "the start is too far ahead: this listing cannot be booked that early"
+                "the rental reaches too far ahead: this listing cannot be booked that early"
             }
             Self::EndNotAfterStart => "the end must be after the start",
             Self::BelowMinDuration => "the booking is shorter than this item's minimum duration",
@@ -177,7 +177,8 @@ fn result(reasons: Vec<Reason>) -> Result<(), Vec<Reason>> {
 ///
 /// Fails with every reason that applies, in the order of [`Reason::ALL`]:
 /// - `StartInPast` when `start < now`, else `InsideLeadTime` when `start < now + lead_time`;
-/// - `BeyondMaxAdvance` when `start > now + max_advance`;
+/// - `BeyondMaxAdvance` when `start` or `end` is after `now + max_advance` (the horizon bounds
+///   the whole rental, not only its pickup);
 /// - `EndNotAfterStart` when `end <= start`; then the duration and capacity checks are skipped;
 /// - `BelowMinDuration` / `AboveMaxDuration`;
 /// - `StartOutsideOpeningHours` / `EndOutsideOpeningHours` (pickup and return);
@@ -201,7 +202,8 @@ pub fn is_bookable(
     } else if start < add_saturating(now, item.lead_time) {
         reasons.push(Reason::InsideLeadTime);
     }
-    if start > add_saturating(now, item.max_advance) {
+    let horizon = add_saturating(now, item.max_advance);
+    if start > horizon || end > horizon {
         reasons.push(Reason::BeyondMaxAdvance);
     }
     let window = TimeWindow::new(start, end).ok();
@@ -467,11 +469,25 @@ mod tests {
             max_advance: Duration::days(10),
             ..item()
         };
-        assert!(check(&item, &open(), at(11, 6, 0), at(11, 9, 0), 1, &[]).is_empty());
+        assert!(check(&item, &open(), at(11, 3, 0), at(11, 6, 0), 1, &[]).is_empty());
         assert_eq!(
             check(&item, &open(), at(11, 6, 1), at(11, 9, 0), 1, &[]),
             vec![Reason::BeyondMaxAdvance]
         );
+    }
+
+    #[test]
+    fn an_end_beyond_the_booking_horizon_is_refused_too() {
+        let item = ItemRules {
+            max_advance: Duration::days(10),
+            ..item()
+        };
+        // A long rental that starts tomorrow but ends after the horizon.
+        assert_eq!(
+            check(&item, &open(), at(2, 6, 0), at(11, 6, 1), 1, &[]),
+            vec![Reason::BeyondMaxAdvance]
+        );
+        assert!(check(&item, &open(), at(2, 6, 0), at(11, 6, 0), 1, &[]).is_empty());
     }
 
     #[test]

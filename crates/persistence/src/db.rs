@@ -192,7 +192,7 @@ fn connections_suspect() -> bool {
 }
 
 /// Creates the SQLite folder if needed and builds a pool of `size` connections that waits at
-/// most [`CONNECTION_TIMEOUT`] for a connection.
+/// most [`CONNECTION_TIMEOUT`] for a connection (less inside [`with_deadline`]).
 ///
 /// Connections are not tested on checkout (that cost a `SELECT 1` round trip per checkout):
 /// a connection the server closed fails its next query with `ClosedConnection`, which
@@ -213,6 +213,18 @@ pub fn build_pool(target: &DatabaseTarget, size: u32) -> Result<DbPool, ConnectE
         .connection_timeout(CONNECTION_TIMEOUT)
         .test_on_check_out(false)
         .build_unchecked(ConnectionManager::new(target.clone())))
+}
+
+/// A pool of one connection for readiness probes, apart from the request pool so that a probe
+/// never queues behind requests. It opens its connection on first use (not at start-up) and
+/// waits at most `wait` for it.
+pub fn build_probe_pool(target: &DatabaseTarget, wait: Duration) -> DbPool {
+    r2d2::Pool::builder()
+        .max_size(1)
+        .min_idle(Some(0))
+        .connection_timeout(wait)
+        .test_on_check_out(false)
+        .build_unchecked(ConnectionManager::new(target.clone()))
 }
 
 fn create_parent_folder(path: &Path) -> Result<(), ConnectError> {
@@ -322,9 +334,40 @@ pub fn is_unique_violation(error: &DieselError, pg_name: &str, sqlite_column: &s
     }
 }
 
-/// A pooled connection, or `Unavailable` when none comes within the time-out.
+thread_local! {
+    /// The instant by which the work running on this thread must have its connection.
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `work` with every [`checkout`] it makes waiting at most until `deadline`.
+///
+/// The server calls this on the blocking thread that runs a request's database work, so the
+/// wait in its queue and the wait for a pooled connection share one budget (the contract's
+/// 5 s in total before a 503), instead of each having its own.
+pub fn with_deadline<R>(deadline: Instant, work: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Instant>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DEADLINE.with(|cell| cell.set(self.0));
+        }
+    }
+    let _restore = Restore(DEADLINE.with(|cell| cell.replace(Some(deadline))));
+    work()
+}
+
+/// How long a checkout on this thread may wait now: what is left of the deadline set by
+/// [`with_deadline`], or the pool's own time-out outside of one.
+pub fn checkout_wait(pool: &DbPool) -> Duration {
+    DEADLINE.with(|cell| cell.get()).map_or_else(
+        || pool.connection_timeout(),
+        |deadline| deadline.saturating_duration_since(Instant::now()),
+    )
+}
+
+/// A pooled connection, or `Unavailable` when none comes in time (see [`checkout_wait`]).
 pub fn checkout(pool: &DbPool) -> Result<PooledConnection, StoreError> {
-    pool.get().map_err(StoreError::unavailable)
+    pool.get_timeout(checkout_wait(pool))
+        .map_err(StoreError::unavailable)
 }
 
 /// Whether the database answers a trivial query now.
@@ -411,5 +454,22 @@ mod tests {
         .get_result(&mut *conn)
         .unwrap();
         assert_eq!(fk.value, "1");
+    }
+
+    #[test]
+    fn a_checkout_inside_a_deadline_waits_only_for_what_is_left_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = build_pool(&DatabaseTarget::Sqlite(dir.path().join("wt.db")), 1).unwrap();
+        assert_eq!(checkout_wait(&pool), CONNECTION_TIMEOUT);
+        let held = checkout(&pool).unwrap();
+        let deadline = Instant::now() + Duration::from_millis(300);
+        let (wait, result) = with_deadline(deadline, || (checkout_wait(&pool), checkout(&pool)));
+        assert!(wait <= Duration::from_millis(300), "{wait:?}");
+        assert!(matches!(result, Err(StoreError::Unavailable(_))));
+        // A deadline already passed still hands out a free connection, and is forgotten after.
+        drop(held);
+        let passed = Instant::now();
+        assert!(with_deadline(passed, || checkout(&pool)).is_ok());
+        assert_eq!(checkout_wait(&pool), CONNECTION_TIMEOUT);
     }
 }

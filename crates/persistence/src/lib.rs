@@ -23,6 +23,7 @@ pub use availability::DieselAvailabilityRepository;
 pub use bookings::DieselBookingRepository;
 pub use catalog::{DieselCatalogRepository, FsMediaStore};
 pub use db::{
-    build_pool, ping, run_migrations, DatabaseTarget, DbConnection, DbPool, CONNECTION_TIMEOUT,
+    build_pool, build_probe_pool, ping, run_migrations, with_deadline, DatabaseTarget,
+    DbConnection, DbPool, CONNECTION_TIMEOUT,
 };
 pub use payments::DieselPaymentRepository;

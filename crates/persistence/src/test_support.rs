@@ -197,9 +197,12 @@ pub fn unreachable_pool() -> DbPool {
         .max_size(2)
         .min_idle(Some(0))
         .connection_timeout(std::time::Duration::from_secs(1))
-        .build_unchecked(crate::db::ConnectionManager::new(DatabaseTarget::Postgres(
-            "postgres://postgres@127.0.0.1:1/unreachable".into(),
-        )))
+        .build_unchecked(crate::db::ConnectionManager::new(unreachable_target()))
+}
+
+/// A PostgreSQL address where nothing listens (what [`unreachable_pool`] connects to).
+pub fn unreachable_target() -> DatabaseTarget {
+    DatabaseTarget::Postgres("postgres://postgres@127.0.0.1:1/unreachable".into())
 }
 
 #[cfg(test)]

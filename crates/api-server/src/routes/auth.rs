@@ -1,5 +1,6 @@
 //! `/auth/*`: register, login, refresh, logout.
 
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::blocking::db;
@@ -18,6 +19,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 fn limit(state: &AppState, req: &HttpRequest, account: Option<&str>) -> Result<(), ApiError> {
     let address = client_address(req, state.settings.trust_proxy_headers);
     state.auth_limiter.check(&address, account)
+}
+
+/// A response that carries tokens: never stored by a cache (RFC 6749 §5.1).
+fn no_store(mut builder: actix_web::HttpResponseBuilder) -> actix_web::HttpResponseBuilder {
+    builder
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"));
+    builder
 }
 
 /// Create a customer or vendor account and log it in.
@@ -41,7 +50,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
     let session = db(&state, move |state| state.accounts.register(body.into())).await??;
-    Ok(HttpResponse::Created().json(SessionResponse::from(session)))
+    Ok(no_store(HttpResponse::Created()).json(SessionResponse::from(session)))
 }
 
 /// Log in with e-mail and password.
@@ -66,7 +75,7 @@ pub async fn login(
         state.accounts.login(&body.email, &body.password)
     })
     .await??;
-    Ok(HttpResponse::Ok().json(SessionResponse::from(session)))
+    Ok(no_store(HttpResponse::Ok()).json(SessionResponse::from(session)))
 }
 
 /// Exchange a refresh token for a new access and refresh token. Each refresh token works
@@ -92,7 +101,7 @@ pub async fn refresh(
         state.accounts.refresh(&body.refresh_token)
     })
     .await??;
-    Ok(HttpResponse::Ok().json(TokenResponse::from(tokens)))
+    Ok(no_store(HttpResponse::Ok()).json(TokenResponse::from(tokens)))
 }
 
 /// Revoke the login that the refresh token belongs to. Unknown tokens are ignored.

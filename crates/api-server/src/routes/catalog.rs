@@ -12,6 +12,7 @@ use futures_util::TryStreamExt;
 
 use crate::catalog_dto::{CategoryResponse, ListingResponse, StorefrontResponse};
 use crate::error::{ApiError, Problem};
+use crate::input::{check_text, TextKind};
 use crate::state::AppState;
 
 /// Most bytes of a text part of an upload form.
@@ -74,19 +75,32 @@ async fn read_upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        let text = || String::from_utf8(bytes.clone()).unwrap_or_default();
+        if name == "file" {
+            upload.bytes = bytes;
+            has_file = true;
+            continue;
+        }
+        let Ok(text) = String::from_utf8(bytes) else {
+            errors.add(name, "must be UTF-8 text");
+            continue;
+        };
+        let kind = if name == "alt_text" {
+            TextKind::FreeText
+        } else {
+            TextKind::Line
+        };
+        if let Err(message) = check_text(&text, kind) {
+            errors.add(name, message);
+            continue;
+        }
         match name.as_str() {
-            "file" => {
-                upload.bytes = bytes;
-                has_file = true;
-            }
-            "alt_text" => upload.alt_text = Some(text()),
-            "is_primary" => match text().trim() {
+            "alt_text" => upload.alt_text = Some(text),
+            "is_primary" => match text.trim() {
                 "true" | "1" | "on" => upload.is_primary = Some(true),
                 "false" | "0" | "off" => upload.is_primary = Some(false),
                 _ => errors.add("is_primary", "must be true or false"),
             },
-            "position" => match text().trim().parse() {
+            "position" => match text.trim().parse() {
                 Ok(position) => upload.position = Some(position),
                 Err(_) => errors.add("position", "must be a whole number"),
             },

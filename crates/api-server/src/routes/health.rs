@@ -2,10 +2,12 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::blocking::db;
 use crate::dto::HealthResponse;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+
+/// The most `/health/ready` takes to answer.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(950);
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(live))
@@ -22,14 +24,25 @@ pub async fn live() -> HttpResponse {
     })
 }
 
-/// 200 when the database answers, 503 otherwise.
+/// 200 when the database answers, 503 otherwise, within 1 s. The probe has a connection of
+/// its own and does not queue behind requests.
 #[utoipa::path(get, path = "/health/ready", tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = HealthResponse),
         (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db(&state, move |state| persistence::ping(&state.pool)).await??;
+    let probe = state.probe_pool.clone();
+    let ping = web::block(move || persistence::ping(&probe));
+    match actix_web::rt::time::timeout(READY_TIMEOUT, ping).await {
+        Ok(answer) => answer??,
+        Err(_) => {
+            return Err(ApiError::unavailable(format!(
+                "the database did not answer within {} ms",
+                READY_TIMEOUT.as_millis()
+            )))
+        }
+    }
     Ok(HttpResponse::Ok().json(HealthResponse {
         status: "ok".into(),
     }))

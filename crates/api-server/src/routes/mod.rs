@@ -1,5 +1,6 @@
 //! Route modules, one per area. Handlers parse, make one service call, and map the result.
 
+pub mod allow;
 pub mod auth;
 pub mod availability;
 pub mod bookings;

@@ -12,6 +12,7 @@ use crate::helpers::*;
 both_backends!(
     a_booking_goes_from_request_to_approval_to_confirmation_with_its_history,
     broken_rules_are_422_and_missing_capacity_is_409,
+    a_rental_that_ends_beyond_the_horizon_is_refused,
     sessions_fill_up_and_refuse_more_seats,
     illegal_transitions_are_409_and_cancelled_is_final,
     only_the_right_parties_may_act,
@@ -152,12 +153,25 @@ async fn a_booking_goes_from_request_to_approval_to_confirmation_with_its_histor
             )
         })
         .collect();
+    let user = |session: &Value| session["user"]["id"].clone();
     assert_eq!(
         history,
         vec![
-            (Value::Null, json!("requested"), json!("customer")),
-            (json!("requested"), json!("approved"), json!("vendor")),
-            (json!("approved"), json!("confirmed"), json!("admin")),
+            (
+                Value::Null,
+                json!("requested"),
+                json!({"role": "customer", "user_id": user(&customer)})
+            ),
+            (
+                json!("requested"),
+                json!("approved"),
+                json!({"role": "vendor", "user_id": user(&vendor)})
+            ),
+            (
+                json!("approved"),
+                json!("confirmed"),
+                json!({"role": "admin", "user_id": user(&admin)})
+            ),
         ]
     );
     assert_eq!(events.body[2]["reason"], "paid by bank transfer");
@@ -246,6 +260,38 @@ async fn broken_rules_are_422_and_missing_capacity_is_409(db: TestDb) {
         .await
         .assert_problem(404, "not_found");
     assert_eq!(app.count("bookings", "1 = 1"), 2);
+}
+
+/// The booking horizon (`max_advance_days`) bounds the end of a rental, not only its start.
+async fn a_rental_that_ends_beyond_the_horizon_is_refused(db: TestDb) {
+    let settings = generous(&db);
+    let app = spawn_with(db, settings).await;
+    let vendor = app.vendor("shop@example.com", "Shop").await;
+    let customer = app.customer("ana@example.com").await;
+    let id = app
+        .boat_of(
+            &vendor,
+            json!({"pricing_unit": "day", "max_advance_days": 365}),
+        )
+        .await;
+    let start = at(next_monday(), 9);
+    let long =
+        json!({"equipment_id": id, "start": iso(start), "end": iso(start + Duration::days(400))});
+    let quote = app.post("/api/v1/quotes", long.clone()).await;
+    assert_eq!(quote.status, 200, "{}", quote.body);
+    assert_eq!(quote.body["bookable"], false);
+    assert!(quote.body["reasons"]
+        .to_string()
+        .contains("beyond_max_advance"));
+    let reply = app.book(&customer, long).await;
+    reply.assert_problem(422, "booking_rules_violated");
+    assert!(reply.body["errors"]["reasons"]
+        .to_string()
+        .contains("beyond_max_advance"));
+    let within =
+        json!({"equipment_id": id, "start": iso(start), "end": iso(start + Duration::days(300))});
+    assert_eq!(app.book(&customer, within).await.status, 201);
+    assert_eq!(app.count("bookings", "1 = 1"), 1);
 }
 
 async fn sessions_fill_up_and_refuse_more_seats(db: TestDb) {
@@ -518,7 +564,10 @@ async fn a_lapsed_hold_frees_capacity_at_once_and_the_sweeper_expires_it(db: Tes
             Some(token(&customer)),
         )
         .await;
-    assert_eq!(events.body[1]["actor"], "system");
+    assert_eq!(
+        events.body[1]["actor"],
+        json!({"role": "system", "user_id": null})
+    );
     assert_eq!(events.body[1]["reason"], "hold lapsed");
 }
 

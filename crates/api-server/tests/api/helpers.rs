@@ -164,6 +164,7 @@ where
 
     pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
         let mut request = match method {
+            "GET" => test::TestRequest::get(),
             "POST" => test::TestRequest::post(),
             "PATCH" => test::TestRequest::patch(),
             "PUT" => test::TestRequest::put(),

@@ -12,6 +12,7 @@ mod availability;
 mod bookings;
 mod catalog;
 mod cli;
+mod hardening;
 mod me;
 mod operations;
 mod payments;

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 
 use actix_web::{web, HttpServer};
 use api_server::state::AppState;
-use persistence::test_support::{unreachable_pool, TestDb};
+use persistence::test_support::{unreachable_pool, unreachable_target, TestDb};
 use serde_json::{json, Value};
 
 use crate::both_backends;
@@ -12,6 +12,7 @@ use crate::helpers::*;
 
 both_backends!(
     health_endpoints_answer_when_the_database_is_up,
+    readiness_does_not_queue_behind_requests,
     responses_carry_a_request_id
 );
 
@@ -26,6 +27,40 @@ async fn health_endpoints_answer_when_the_database_is_up(db: TestDb) {
     assert_eq!(ready.status, 200);
 }
 
+async fn readiness_does_not_queue_behind_requests(db: TestDb) {
+    let mut settings = settings(&db);
+    settings.db_wait = std::time::Duration::from_secs(30);
+    let app = spawn_with(db, settings).await;
+    // Every permit of the request queue is taken by work that waits for a signal...
+    let permits = app.state.pool.max_size();
+    let mut releases = Vec::new();
+    let mut holders = Vec::new();
+    for _ in 0..permits {
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let gate = app.state.db_gate.clone();
+        releases.push(release);
+        holders.push(actix_web::rt::spawn(async move {
+            gate.run(move || wait.recv()).await
+        }));
+    }
+    for _ in 0..500 {
+        if app.state.pool.state().connections > 0 && holders.iter().all(|h| !h.is_finished()) {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    // ... and readiness still answers at once from its own connection.
+    let started = std::time::Instant::now();
+    let ready = app.get("/health/ready", None).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    drop(releases);
+    for holder in holders {
+        holder.await.unwrap().unwrap().ok();
+    }
+}
+
 async fn responses_carry_a_request_id(db: TestDb) {
     let app = spawn(db).await;
     let a = app.get("/health/live", None).await;
@@ -38,7 +73,8 @@ async fn responses_carry_a_request_id(db: TestDb) {
 #[actix_web::test]
 async fn a_database_outage_gives_503_problems_not_500s() {
     let db = TestDb::sqlite();
-    let settings = settings(&db);
+    let mut settings = settings(&db);
+    settings.database = unreachable_target();
     let state = web::Data::new(AppState::new(settings, unreachable_pool()).unwrap());
     let service = actix_web::test::init_service(api_server::app(state.clone())).await;
     let app = TestApp {
@@ -48,15 +84,49 @@ async fn a_database_outage_gives_503_problems_not_500s() {
         state,
     };
     assert_eq!(app.get("/health/live", None).await.status, 200);
+    let started = std::time::Instant::now();
     app.get("/health/ready", None)
         .await
         .assert_problem(503, "service_unavailable");
+    assert!(started.elapsed() < std::time::Duration::from_millis(1_500));
     let login = app.login("ana@example.com", PASSWORD).await;
     login.assert_problem(503, "service_unavailable");
     assert!(
         !login.body.to_string().contains("127.0.0.1"),
         "no internals leak"
     );
+}
+
+/// During an outage under load, the wait in the request queue and the wait for a connection
+/// share one deadline: nobody waits for the queue's time-out and then the pool's.
+#[actix_web::test]
+async fn during_an_outage_under_load_every_request_gets_its_503_within_the_deadline() {
+    let db = TestDb::sqlite();
+    let mut settings = settings(&db);
+    settings.database = unreachable_target();
+    settings.db_wait = std::time::Duration::from_secs(1);
+    // The pool waits 1 s for a connection on its own as well: before the shared deadline, a
+    // queued request waited 1 s for its turn and then 1 s more for a connection.
+    let state = web::Data::new(AppState::new(settings, unreachable_pool()).unwrap());
+    let service = actix_web::test::init_service(api_server::app(state.clone())).await;
+    let service = std::rc::Rc::new(service);
+    let mut requests = Vec::new();
+    for n in 0..6 {
+        let service = service.clone();
+        requests.push(actix_web::rt::spawn(async move {
+            let started = std::time::Instant::now();
+            let request = actix_web::test::TestRequest::get()
+                .uri(&format!("/api/v1/equipment?q=n{n}"))
+                .to_request();
+            let response = actix_web::test::call_service(&*service, request).await;
+            (response.status().as_u16(), started.elapsed())
+        }));
+    }
+    for request in requests {
+        let (status, took) = request.await.unwrap();
+        assert_eq!(status, 503);
+        assert!(took < std::time::Duration::from_millis(1_700), "{took:?}");
+    }
 }
 
 #[actix_web::test]
@@ -89,7 +159,7 @@ async fn unknown_routes_are_problem_404s() {
     app.get("/api/v1/does-not-exist", None)
         .await
         .assert_problem(404, "not_found");
-    app.send("DELETE", "/api/v1/me", None, json!({}))
+    app.send("DELETE", "/api/v1/nowhere", None, json!({}))
         .await
         .assert_problem(404, "not_found");
 }

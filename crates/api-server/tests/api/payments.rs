@@ -235,7 +235,11 @@ async fn a_paid_booking_goes_from_request_to_confirmed(db: TestDb) {
     let last = events.as_array().unwrap().last().unwrap().clone();
     assert_eq!(
         (&last["from_status"], &last["to_status"], &last["actor"]),
-        (&json!("approved"), &json!("confirmed"), &json!("system"))
+        (
+            &json!("approved"),
+            &json!("confirmed"),
+            &json!({"role": "system", "user_id": null})
+        )
     );
     assert_eq!(
         app.count("webhook_events", "event_type = 'payment_intent.succeeded'"),
