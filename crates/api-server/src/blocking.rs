@@ -9,12 +9,18 @@
 //! wakes the waiters in no particular order: under load a few requests then wait far longer
 //! than the rest. With 32 concurrent clients on a 2-core machine the gate cut the p99 of an
 //! item's detail from 34 to 9 ms at the same throughput (docs/performance.md).
+//!
+//! The calls that hash or verify a password (register, login, password change) go through
+//! [`db_hashing`] instead: first a permit of the [`HashingGate`] (as many as the machine has
+//! cores), then the database gate, both within the request's one deadline. An argon2id hash
+//! takes 19 MiB and tens of milliseconds of a core; unbounded, a login flood ran dozens at
+//! once and the process grew by gigabytes (docs/performance.md, "Memory under logins").
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::web;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -80,6 +86,46 @@ impl DbGate {
     }
 }
 
+/// FIFO permits for password hashing: at most this many argon2id hashes or verifications
+/// run at once, whatever the number of requests.
+#[derive(Debug, Clone)]
+pub struct HashingGate {
+    permits: Arc<Semaphore>,
+}
+
+impl HashingGate {
+    pub fn new(permits: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+        }
+    }
+
+    /// One permit per core this process may use (`std::thread::available_parallelism`,
+    /// which heeds CPU affinity and cgroup quotas): more hashes at once would only queue for
+    /// a core while each holds its 19 MiB.
+    pub fn cores() -> usize {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    }
+
+    /// A permit, waiting without a thread in arrival order, or 503 at `deadline`. The permit
+    /// is released when dropped.
+    pub async fn acquire_until(&self, deadline: Instant) -> Result<OwnedSemaphorePermit, ApiError> {
+        let acquire = self.permits.clone().acquire_owned();
+        match tokio::time::timeout_at(deadline.into(), acquire).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(closed)) => Err(ApiError::unavailable(closed)),
+            Err(_) => Err(ApiError::unavailable(
+                "no password-hashing slot free before the request's deadline",
+            )),
+        }
+    }
+
+    /// Permits free now.
+    pub fn available(&self) -> usize {
+        self.permits.available_permits()
+    }
+}
+
 /// `work` with the application state, through the state's [`DbGate`].
 pub async fn db<R, F>(state: &web::Data<AppState>, work: F) -> Result<R, ApiError>
 where
@@ -88,6 +134,40 @@ where
 {
     let shared = state.clone();
     state.db_gate.run(move || work(&shared)).await
+}
+
+/// [`db`] for a call that hashes or verifies a password: it first waits for a permit of the
+/// state's [`HashingGate`], then for the database gate, both within one deadline (the gate's
+/// wait, from now). The permit goes with the work, like the gate's.
+pub async fn db_hashing<R, F>(state: &web::Data<AppState>, work: F) -> Result<R, ApiError>
+where
+    F: FnOnce(&AppState) -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let deadline = Instant::now() + state.db_gate.wait();
+    let shared = state.clone();
+    hashing_then(&state.hashing_gate, &state.db_gate, deadline, move || {
+        work(&shared)
+    })
+    .await
+}
+
+async fn hashing_then<R, F>(
+    hashing: &HashingGate,
+    gate: &DbGate,
+    deadline: Instant,
+    work: F,
+) -> Result<R, ApiError>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let permit = hashing.acquire_until(deadline).await?;
+    gate.run_until(deadline, move || {
+        let _permit = permit;
+        work()
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -186,6 +266,116 @@ mod tests {
         assert_eq!(gate.permits.available_permits(), 0);
         release.send(()).expect("release");
         until(|| gate.permits.available_permits() == 1).await;
+    }
+
+    /// A hashing call that holds its permit until `release` gets a message.
+    fn held_hashing(
+        hashing: &HashingGate,
+        gate: &DbGate,
+    ) -> (mpsc::Sender<()>, actix_web::rt::task::JoinHandle<()>) {
+        let (release, wait) = mpsc::channel::<()>();
+        let (hashing, gate) = (hashing.clone(), gate.clone());
+        let handle = actix_web::rt::spawn(async move {
+            let deadline = Instant::now() + gate.wait();
+            hashing_then(&hashing, &gate, deadline, move || {
+                let _ = wait.recv();
+            })
+            .await
+            .expect("the held work runs");
+        });
+        (release, handle)
+    }
+
+    #[actix_web::test]
+    async fn hashing_calls_beyond_the_cap_wait_in_arrival_order() {
+        let (hashing, gate) = (HashingGate::new(1), gate(10, 5_000));
+        let (release, first) = held_hashing(&hashing, &gate);
+        until(|| hashing.available() == 0).await;
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut waiters = Vec::new();
+        for n in 0..4 {
+            let (hashing, gate, order) = (hashing.clone(), gate.clone(), order.clone());
+            waiters.push(actix_web::rt::spawn(async move {
+                let deadline = Instant::now() + gate.wait();
+                hashing_then(&hashing, &gate, deadline, move || {
+                    order.lock().expect("order").push(n)
+                })
+                .await
+            }));
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
+        // The database gate has permits to spare: the hashing cap alone holds them back.
+        assert_eq!(gate.permits.available_permits(), 9);
+        assert!(order.lock().expect("order").is_empty());
+        release.send(()).expect("release");
+        first.await.expect("first");
+        for waiter in waiters {
+            waiter.await.expect("join").expect("runs");
+        }
+        assert_eq!(*order.lock().expect("order"), vec![0, 1, 2, 3]);
+        assert_eq!(hashing.available(), 1);
+    }
+
+    #[actix_web::test]
+    async fn a_hashing_call_past_its_deadline_gets_503_and_its_work_never_runs() {
+        let (hashing, gate) = (HashingGate::new(1), gate(10, 100));
+        let (release, first) = held_hashing(&hashing, &gate);
+        until(|| hashing.available() == 0).await;
+        let ran = Arc::new(Mutex::new(false));
+        let flag = ran.clone();
+        let started = Instant::now();
+        let error = hashing_then(&hashing, &gate, started + gate.wait(), move || {
+            *flag.lock().expect("flag") = true
+        })
+        .await
+        .expect_err("no hashing permit within 100 ms");
+        assert!(started.elapsed() < Duration::from_millis(1_000));
+        assert_eq!(
+            actix_web::ResponseError::status_code(&error),
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+        release.send(()).expect("release");
+        first.await.expect("first");
+        assert!(!*ran.lock().expect("flag"));
+        assert_eq!(hashing.available(), 1);
+    }
+
+    #[actix_web::test]
+    async fn the_hashing_wait_and_the_database_gate_wait_share_one_deadline() {
+        // The hashing permit comes after 150 ms; the database gate is full for longer. The
+        // call must give up 300 ms after it arrived, not 300 ms after it got its permit.
+        let (hashing, gate) = (HashingGate::new(1), gate(1, 300));
+        let (release_hashing, hashing_holder) =
+            held_hashing(&hashing, &DbGate::new(1, gate.wait()));
+        let (release_gate, gate_holder) = held(&gate);
+        until(|| hashing.available() == 0 && gate.permits.available_permits() == 0).await;
+        let started = Instant::now();
+        let call = {
+            let (hashing, gate) = (hashing.clone(), gate.clone());
+            actix_web::rt::spawn(async move {
+                hashing_then(&hashing, &gate, started + gate.wait(), || ()).await
+            })
+        };
+        actix_web::rt::time::sleep(Duration::from_millis(150)).await;
+        release_hashing.send(()).expect("release");
+        hashing_holder.await.expect("hashing holder");
+        let outcome = call.await.expect("join");
+        let took = started.elapsed();
+        assert!(outcome.is_err(), "the gate stayed full");
+        assert!(
+            took >= Duration::from_millis(290) && took < Duration::from_millis(450),
+            "{took:?}"
+        );
+        // Its hashing permit went back when it gave up.
+        assert_eq!(hashing.available(), 1);
+        release_gate.send(()).expect("release");
+        gate_holder.await.expect("gate holder");
+    }
+
+    #[test]
+    fn the_hashing_cap_is_at_least_one() {
+        assert!(HashingGate::cores() >= 1);
+        assert_eq!(HashingGate::new(0).available(), 1);
     }
 
     #[actix_web::test]

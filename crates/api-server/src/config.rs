@@ -62,6 +62,9 @@ pub struct Settings {
     /// How long a request may wait in all for its turn at the database and its pooled
     /// connection before it is answered 503.
     pub db_wait: std::time::Duration,
+    /// Password hashes (argon2id, 19 MiB each) that may run at once; default: the cores
+    /// this process may use.
+    pub password_hashing_concurrency: usize,
     pub log_format: LogFormat,
     /// Requests per minute per client address (and per e-mail) on register, login, refresh.
     pub auth_rate_limit: u32,
@@ -237,6 +240,13 @@ impl Settings {
                 50,
                 60_000,
             )?),
+            password_hashing_concurrency: number(
+                &get,
+                "PASSWORD_HASHING_CONCURRENCY",
+                crate::blocking::HashingGate::cores(),
+                1,
+                256,
+            )?,
             log_format,
             auth_rate_limit: number(&get, "AUTH_RATE_LIMIT", 20, 1, 100_000)?,
             login_max_failures: number(&get, "LOGIN_MAX_FAILURES", 5, 1, 1_000)?,
@@ -325,6 +335,10 @@ mod tests {
         assert_eq!((s.auth_rate_limit, s.login_max_failures), (20, 5));
         assert_eq!(s.access_token_ttl_seconds, 900);
         assert_eq!(s.db_wait, std::time::Duration::from_secs(5));
+        assert_eq!(
+            s.password_hashing_concurrency,
+            std::thread::available_parallelism().map_or(1, usize::from)
+        );
         assert_eq!(s.log_format, LogFormat::Pretty);
         assert_eq!(s.media_root, std::path::PathBuf::from("./data/media"));
         assert_eq!(s.max_upload_bytes, 5 * 1024 * 1024);
@@ -393,6 +407,7 @@ mod tests {
             ("REFRESH_TOKEN_TTL_DAYS", "0"),
             ("DB_POOL_SIZE", "-1"),
             ("DB_WAIT_TIMEOUT_MS", "10"),
+            ("PASSWORD_HASHING_CONCURRENCY", "0"),
             ("LOG_FORMAT", "xml"),
             ("AUTH_RATE_LIMIT", "many"),
             ("LOGIN_MAX_FAILURES", "0"),

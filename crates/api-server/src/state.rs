@@ -14,7 +14,7 @@ use persistence::{
     DieselCatalogRepository, DieselPaymentRepository, FsMediaStore,
 };
 
-use crate::blocking::DbGate;
+use crate::blocking::{DbGate, HashingGate};
 use crate::config::{PaymentProvider, Settings};
 use crate::dev_gateway::DevGateway;
 use crate::rate_limit::{AuthRateLimiter, KeyedLimiter};
@@ -51,6 +51,9 @@ pub struct AppState {
     pub routes: crate::routes::allow::RouteTable,
     /// One permit per pooled connection; see [`crate::blocking`].
     pub db_gate: DbGate,
+    /// `PASSWORD_HASHING_CONCURRENCY` permits for the calls that hash a password; see
+    /// [`crate::blocking::db_hashing`].
+    pub hashing_gate: HashingGate,
 }
 
 impl AppState {
@@ -156,6 +159,7 @@ impl AppState {
                 &<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
             ),
             db_gate: DbGate::new(pool.max_size(), settings.db_wait),
+            hashing_gate: HashingGate::new(settings.password_hashing_concurrency),
             probe_pool: persistence::build_probe_pool(&settings.database, READY_PROBE_WAIT),
             settings: Arc::new(settings),
             pool,

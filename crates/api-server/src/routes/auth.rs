@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::blocking::db;
+use crate::blocking::{db, db_hashing};
 use crate::dto::{LoginRequest, RefreshRequest, RegisterRequest, SessionResponse, TokenResponse};
 use crate::error::{ApiError, Problem};
 use crate::extract::{client_address, ApiJson};
@@ -41,6 +41,7 @@ fn no_store(mut builder: actix_web::HttpResponseBuilder) -> actix_web::HttpRespo
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (including role admin)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited (see Retry-After)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password hashes in progress, or the database busy, until the request's deadline; retry later", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn register(
@@ -49,7 +50,7 @@ pub async fn register(
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
-    let session = db(&state, move |state| state.accounts.register(body.into())).await??;
+    let session = db_hashing(&state, move |state| state.accounts.register(body.into())).await??;
     Ok(no_store(HttpResponse::Created()).json(SessionResponse::from(session)))
 }
 
@@ -63,6 +64,7 @@ pub async fn register(
         (status = 401, description = "Unknown e-mail or wrong password (indistinguishable)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts (per address, or failed logins per account)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password hashes in progress, or the database busy, until the request's deadline; retry later", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
@@ -71,7 +73,7 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
-    let session = db(&state, move |state| {
+    let session = db_hashing(&state, move |state| {
         state.accounts.login(&body.email, &body.password)
     })
     .await??;

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::blocking::db;
+use crate::blocking::{db, db_hashing};
 use crate::dto::{
     CustomerProfilePatch, CustomerProfileResponse, PasswordChangeRequest, UserPatch, UserResponse,
     VendorProfilePatch, VendorProfileResponse,
@@ -67,13 +67,14 @@ pub async fn patch_me(
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current_password or invalid new_password", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password hashes in progress, or the database busy, until the request's deadline; retry later", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(
     state: web::Data<AppState>,
     AuthUser(principal): AuthUser,
     ApiJson(body): ApiJson<PasswordChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    db(&state, move |state| {
+    db_hashing(&state, move |state| {
         state
             .accounts
             .change_password(&principal, &body.current_password, &body.new_password)

@@ -13,7 +13,8 @@ use crate::helpers::*;
 both_backends!(
     health_endpoints_answer_when_the_database_is_up,
     readiness_does_not_queue_behind_requests,
-    responses_carry_a_request_id
+    responses_carry_a_request_id,
+    password_hashing_beyond_the_cap_waits_until_the_deadline_then_503,
 );
 
 async fn health_endpoints_answer_when_the_database_is_up(db: TestDb) {
@@ -59,6 +60,49 @@ async fn readiness_does_not_queue_behind_requests(db: TestDb) {
     for holder in holders {
         holder.await.unwrap().unwrap().ok();
     }
+}
+
+async fn password_hashing_beyond_the_cap_waits_until_the_deadline_then_503(db: TestDb) {
+    let mut settings = settings(&db);
+    settings.password_hashing_concurrency = 1;
+    settings.db_wait = std::time::Duration::from_millis(300);
+    let app = spawn_with(db, settings).await;
+    let session = app.customer("ana@example.com").await;
+    let t = token(&session).to_owned();
+    // Someone else's hash holds the only permit ...
+    let permit = app
+        .state
+        .hashing_gate
+        .acquire_until(std::time::Instant::now() + std::time::Duration::from_secs(1))
+        .await
+        .unwrap();
+    // ... so every call that hashes waits for it until its deadline, then gets 503.
+    let started = std::time::Instant::now();
+    let login = app.login("ana@example.com", PASSWORD).await;
+    let took = started.elapsed();
+    login.assert_problem(503, "service_unavailable");
+    assert!(
+        took >= std::time::Duration::from_millis(290) && took < std::time::Duration::from_secs(2),
+        "{took:?}"
+    );
+    app.register(json!({"email": "ben@example.com", "password": PASSWORD, "role": "customer"}))
+        .await
+        .assert_problem(503, "service_unavailable");
+    app.send(
+        "POST",
+        "/api/v1/me/password",
+        Some(&t),
+        json!({"current_password": PASSWORD, "new_password": "new password 42"}),
+    )
+    .await
+    .assert_problem(503, "service_unavailable");
+    // Requests that hash nothing are not held up.
+    assert_eq!(app.get("/api/v1/me", Some(&t)).await.status, 200);
+    assert_eq!(app.count("users", "1 = 1"), 1);
+    // Once the permit is free, hashing calls run again.
+    drop(permit);
+    assert_eq!(app.login("ana@example.com", PASSWORD).await.status, 200);
+    assert_eq!(app.state.hashing_gate.available(), 1);
 }
 
 async fn responses_carry_a_request_id(db: TestDb) {
