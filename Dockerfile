@@ -29,10 +29,7 @@ WORKDIR /app
 USER watertrek
 # The default SQLite database is ./data/watertrek.db, i.e. /app/data/watertrek.db.
 VOLUME /app/data
-# argon2 allocates 19 MiB per hash; without a fixed mmap threshold glibc keeps those blocks
-# per thread after use and the resident size only grows (see docs/performance.md).
-ENV BIND_ADDR=0.0.0.0:8080 \
-    MALLOC_MMAP_THRESHOLD_=131072
+ENV BIND_ADDR=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/api-server"]
 CMD ["serve"]

@@ -1,14 +1,14 @@
 # WaterTrek developer commands. `make run` and `make test` are all a newcomer needs.
 CARGO ?= cargo
 
-.PHONY: run seed bench bench-rules bench-http test lint fmt fmt-check clippy migrate openapi openapi-check build
+.PHONY: run seed bench bench-rules bench-http bench-memory test lint fmt fmt-check clippy migrate openapi openapi-check build
 
 ## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db), the demo data set loaded
 ## (idempotent) and Swagger UI at /swagger-ui/.
 run:
 	$(CARGO) build -p api-server
 	$(CARGO) run -q -p api-server -- seed-demo
-	MALLOC_MMAP_THRESHOLD_=131072 $(CARGO) run -q -p api-server -- serve
+	$(CARGO) run -q -p api-server -- serve
 
 ## Load the demo data set into the configured database (idempotent).
 seed:
@@ -45,8 +45,9 @@ openapi-check:
 	$(CARGO) run -q -p api-server -- openapi > target/openapi.json
 	python3 -m openapi_spec_validator target/openapi.json
 
-## Every benchmark: the booking rules' Criterion benchmarks, then the HTTP load test.
-bench: bench-rules bench-http
+## Every benchmark: the booking rules' Criterion benchmarks, the HTTP load test, then the
+## server's memory under a login flood.
+bench: bench-rules bench-http bench-memory
 
 ## Criterion benchmarks of the booking rules' hot paths (timeline, is_bookable, DST expansion).
 bench-rules:
@@ -56,3 +57,9 @@ bench-rules:
 ## see docs/performance.md. Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres).
 bench-http:
 	bash bench/http-load.sh
+
+## The release server's RSS under 1,000 logins from 64 concurrent clients, started with no
+## allocator variable, on SQLite and PostgreSQL (needs PostgreSQL as above); see
+## docs/performance.md, "Memory under logins".
+bench-memory:
+	bash bench/login-memory.sh

@@ -22,8 +22,7 @@
 #   BENCH_RESULTS=DIR      where latest.md and raw/ go (default bench/results)
 #   BENCH_STRICT=1         exit 1 when a target is missed (default: report only)
 #   BENCH_SERVER_ENV="K=V ..."  extra environment for the server (diagnostics); recorded in
-#                          the results. The server always runs as the Dockerfile runs it,
-#                          with MALLOC_MMAP_THRESHOLD_=131072 (see docs/operations.md).
+#                          the results.
 #   BENCH_ONLY="detail list ..."   run only these scenarios (detail availability list
 #                                  list_window book_spread book_contended ceilings)
 #   PGHOST / PGPORT / PGUSER       PostgreSQL (default 127.0.0.1 / 5432 / postgres, trust auth)
@@ -182,7 +181,6 @@ log "starting the server on $BASE"
         DB_POOL_SIZE="$POOL" LOG_FORMAT=json RUST_LOG=warn AUTO_MIGRATE=false \
         AUTH_RATE_LIMIT=100000 BOOKING_RATE_LIMIT=100000 MAX_ACTIVE_HOLDS_PER_CUSTOMER=1000 \
         ACCESS_TOKEN_TTL_SECONDS=7200 MEDIA_ROOT="$WORK/media" \
-        MALLOC_MMAP_THRESHOLD_=131072 \
         ${BENCH_SERVER_ENV:-} "$BIN" serve
 ) >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
