@@ -88,16 +88,40 @@ impl DbGate {
 
 /// FIFO permits for password hashing: at most this many argon2id hashes or verifications
 /// run at once, whatever the number of requests.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HashingGate {
     permits: Arc<Semaphore>,
+    total: usize,
+    /// Called after a hashing call when no other holds or waits for a permit.
+    on_idle: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for HashingGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HashingGate")
+            .field("total", &self.total)
+            .field("available", &self.available())
+            .finish_non_exhaustive()
+    }
 }
 
 impl HashingGate {
     pub fn new(permits: usize) -> Self {
+        let total = permits.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
+            permits: Arc::new(Semaphore::new(total)),
+            total,
+            on_idle: None,
         }
+    }
+
+    /// Runs `hook` (on the blocking pool) each time a hashing call ends and leaves every
+    /// permit free: nobody hashes and nobody waits. While calls queue, a released permit goes
+    /// straight to the next waiter, so the hook does not run. The server frees the hasher's
+    /// kept working memory there.
+    pub fn when_idle(mut self, hook: impl Fn() + Send + Sync + 'static) -> Self {
+        self.on_idle = Some(Arc::new(hook));
+        self
     }
 
     /// One permit per core this process may use (`std::thread::available_parallelism`,
@@ -163,9 +187,16 @@ where
     R: Send + 'static,
 {
     let permit = hashing.acquire_until(deadline).await?;
+    let hashing = hashing.clone();
     gate.run_until(deadline, move || {
-        let _permit = permit;
-        work()
+        let result = work();
+        drop(permit);
+        if let Some(hook) = &hashing.on_idle {
+            if hashing.available() == hashing.total {
+                hook();
+            }
+        }
+        result
     })
     .await
 }
@@ -370,6 +401,30 @@ mod tests {
         assert_eq!(hashing.available(), 1);
         release_gate.send(()).expect("release");
         gate_holder.await.expect("gate holder");
+    }
+
+    #[actix_web::test]
+    async fn the_idle_hook_runs_only_when_no_hashing_call_holds_or_waits_for_a_permit() {
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let hashing = HashingGate::new(1).when_idle(move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
+        let gate = gate(10, 5_000);
+        let (release, first) = held_hashing(&hashing, &gate);
+        until(|| hashing.available() == 0).await;
+        let waiter = {
+            let (hashing, gate) = (hashing.clone(), gate.clone());
+            actix_web::rt::spawn(async move {
+                hashing_then(&hashing, &gate, Instant::now() + gate.wait(), || ()).await
+            })
+        };
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        release.send(()).expect("release");
+        first.await.expect("first");
+        waiter.await.expect("join").expect("runs");
+        // The first call ended with a waiter queued: no hook. The waiter ended alone: hook.
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

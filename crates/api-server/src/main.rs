@@ -12,11 +12,12 @@ use clap::{Parser, Subcommand};
 use domain_accounts::CreateAdminOutcome;
 use persistence::{build_pool, run_migrations, DbPool};
 
-/// jemalloc serves allocations of 8 MiB and more (argon2id's 19 MiB of blocks per hash) from
-/// an arena of their own and returns their pages to the system when they are freed. glibc's
-/// malloc raised its mmap threshold after the first such free and then kept the blocks in
-/// per-thread arenas: 1,000 logins left the server at 0.4–2 GiB instead of under 100 MiB
-/// (docs/performance.md, "Memory under logins"). No environment variable is needed.
+/// jemalloc serves allocations of 8 MiB and more (argon2id's 19 MiB of blocks per hash, which
+/// the hasher frees when hashing goes idle) from an arena of their own and returns their pages
+/// to the system when they are freed. glibc's malloc raised its mmap threshold after the first
+/// such free and then kept the blocks in per-thread arenas: 1,000 logins left the server at
+/// 0.3–2.6 GiB instead of under 100 MiB (docs/performance.md, "Memory under logins"). No
+/// environment variable is needed.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -54,6 +54,9 @@ pub struct AppState {
     /// `PASSWORD_HASHING_CONCURRENCY` permits for the calls that hash a password; see
     /// [`crate::blocking::db_hashing`].
     pub hashing_gate: HashingGate,
+    /// The accounts service's hasher, whose kept working memory the hashing gate frees when
+    /// hashing goes idle.
+    pub password_hasher: Arc<Argon2Hasher>,
 }
 
 impl AppState {
@@ -70,10 +73,11 @@ impl AppState {
             &policy.issuer,
             &policy.audience,
         );
+        let password_hasher = Arc::new(Argon2Hasher::new(settings.password_hashing_concurrency)?);
         let accounts = AccountService::new(
             AccountPorts {
                 repository: Arc::new(DieselAccountRepository::new(pool.clone())),
-                hasher: Arc::new(Argon2Hasher::new()?),
+                hasher: password_hasher.clone(),
                 codec: Arc::new(codec),
                 secrets: Arc::new(RandomRefreshTokens),
                 clock: Arc::new(MicrosecondClock),
@@ -159,7 +163,11 @@ impl AppState {
                 &<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
             ),
             db_gate: DbGate::new(pool.max_size(), settings.db_wait),
-            hashing_gate: HashingGate::new(settings.password_hashing_concurrency),
+            hashing_gate: HashingGate::new(settings.password_hashing_concurrency).when_idle({
+                let hasher = password_hasher.clone();
+                move || hasher.release_memory()
+            }),
+            password_hasher,
             probe_pool: persistence::build_probe_pool(&settings.database, READY_PROBE_WAIT),
             settings: Arc::new(settings),
             pool,
