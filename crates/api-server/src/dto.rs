@@ -311,9 +311,9 @@ impl From<accounts::UserAccount> for UserResponse {
     }
 }
 
-/// The answer to register and login.
+/// The answer to register and login: the user and a token pair.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SessionResponse {
+pub struct AuthSession {
     pub user: UserResponse,
     /// A JWT (HS256) to send as `Authorization: Bearer …`.
     pub access_token: String,
@@ -326,7 +326,7 @@ pub struct SessionResponse {
     pub expires_in: i64,
 }
 
-impl From<accounts::Session> for SessionResponse {
+impl From<accounts::Session> for AuthSession {
     fn from(s: accounts::Session) -> Self {
         Self {
             user: s.account.into(),

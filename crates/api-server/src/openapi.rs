@@ -10,17 +10,67 @@ use crate::error::Problem;
 use crate::payment_dto;
 use crate::routes::catalog::{adventures, equipment};
 use crate::routes::{auth, availability, bookings, catalog, health, me, payments};
+#[cfg(test)]
+use tests::ListedSchema;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "WaterTrek API",
-        description = "Booking marketplace for equipment rentals and adventures. Errors are \
-            `application/problem+json` (RFC 9457). Authenticate with `Authorization: Bearer \
-            <access token>` from `/auth/login` or `/auth/register`.",
-        license(name = "Apache-2.0"),
-    ),
-    paths(
+/// Declares [`ApiDoc`] and [`listed_schemas`] from one list of schema types, so that the test
+/// below can check that no two of them (nor a schema collected from an operation) share a
+/// component name: utoipa keeps one schema per name and silently drops the other.
+macro_rules! api_doc {
+    (
+        paths: [$($($path:ident)::+),* $(,)?],
+        schemas: [$($($segment:ident)::+),* $(,)?] $(,)?
+    ) => {
+        #[derive(OpenApi)]
+        #[openapi(
+            info(
+                title = "WaterTrek API",
+                description = "Booking marketplace for equipment rentals and adventures. Errors are \
+                    `application/problem+json` (RFC 9457). Authenticate with `Authorization: Bearer \
+                    <access token>` from `/auth/login` or `/auth/register`.",
+                license(name = "Apache-2.0"),
+            ),
+            paths($($($path)::+),*),
+            components(schemas($($($segment)::+),*)),
+            modifiers(&BearerAuth),
+            tags(
+                (name = "auth", description = "Registration, login and tokens"),
+                (name = "me", description = "The caller's account and profiles"),
+                (name = "equipment", description = "Equipment listings: browse, manage, images"),
+                (name = "adventures", description = "Adventure listings: browse, manage, images"),
+                (name = "catalog", description = "Vendor storefronts"),
+                (name = "bookings", description = "Booking requests, lifecycle and history"),
+                (name = "payments", description = "PaymentIntents, refunds and the Stripe webhook"),
+                (name = "availability", description = "Opening hours, blackouts, sessions, timelines and quotes"),
+                (name = "admin", description = "Administration (role admin)"),
+                (name = "operations", description = "Health checks and metrics"),
+            )
+        )]
+        pub struct ApiDoc;
+
+        /// Every schema type listed in [`ApiDoc`]: its Rust path, component name and schema,
+        /// and the named schemas it refers to.
+        #[cfg(test)]
+        fn listed_schemas() -> Vec<ListedSchema> {
+            vec![$(ListedSchema::of::<$($segment)::+>(stringify!($($segment)::+))),*]
+        }
+
+        /// For each operation, a document of that operation alone, with the schemas that
+        /// utoipa collects from it (its request and response bodies and what they refer to).
+        #[cfg(test)]
+        fn single_operation_documents() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
+            vec![$((stringify!($($path)::+), {
+                #[derive(OpenApi)]
+                #[openapi(paths($($path)::+))]
+                struct Single;
+                Single::openapi()
+            })),*]
+        }
+    };
+}
+
+api_doc! {
+    paths: [
         health::live,
         health::ready,
         health::metrics,
@@ -84,8 +134,8 @@ use crate::routes::{auth, availability, bookings, catalog, health, me, payments}
         payments::refund_preview,
         payments::webhook,
         payments::simulate,
-    ),
-    components(schemas(
+    ],
+    schemas: [
         Problem,
         dto::RegisterRequest,
         dto::VendorRegistration,
@@ -100,7 +150,7 @@ use crate::routes::{auth, availability, bookings, catalog, health, me, payments}
         dto::UserResponse,
         dto::VendorProfileResponse,
         dto::CustomerProfileResponse,
-        dto::SessionResponse,
+        dto::AuthSession,
         dto::TokenResponse,
         dto::HealthResponse,
         catalog_dto::MoneyDto,
@@ -143,22 +193,8 @@ use crate::routes::{auth, availability, bookings, catalog, health, me, payments}
         payment_dto::RefundPreviewResponse,
         payment_dto::SimulateRequest,
         payment_dto::WebhookResponse,
-    )),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "auth", description = "Registration, login and tokens"),
-        (name = "me", description = "The caller's account and profiles"),
-        (name = "equipment", description = "Equipment listings: browse, manage, images"),
-        (name = "adventures", description = "Adventure listings: browse, manage, images"),
-        (name = "catalog", description = "Vendor storefronts"),
-        (name = "bookings", description = "Booking requests, lifecycle and history"),
-        (name = "payments", description = "PaymentIntents, refunds and the Stripe webhook"),
-        (name = "availability", description = "Opening hours, blackouts, sessions, timelines and quotes"),
-        (name = "admin", description = "Administration (role admin)"),
-        (name = "operations", description = "Health checks and metrics"),
-    )
-)]
-pub struct ApiDoc;
+    ]
+}
 
 struct BearerAuth;
 
@@ -180,4 +216,117 @@ impl Modify for BearerAuth {
 /// The document as pretty JSON.
 pub fn document_json() -> Result<String, serde_json::Error> {
     ApiDoc::openapi().to_pretty_json()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::RefOr;
+    use utoipa::{OpenApi, ToSchema};
+
+    use super::{listed_schemas, single_operation_documents, ApiDoc};
+
+    /// A schema type listed in [`ApiDoc`].
+    pub(super) struct ListedSchema {
+        rust_path: &'static str,
+        name: String,
+        schema: Value,
+        /// The named schemas it refers to, as the type itself generates them.
+        references: Vec<(String, Value)>,
+    }
+
+    impl ListedSchema {
+        pub(super) fn of<T: ToSchema>(rust_path: &'static str) -> Self {
+            let mut references: Vec<(String, RefOr<Schema>)> = Vec::new();
+            T::schemas(&mut references);
+            Self {
+                rust_path,
+                name: T::name().into_owned(),
+                schema: json(&T::schema()),
+                references: references
+                    .into_iter()
+                    .map(|(name, schema)| (name, json(&schema)))
+                    .collect(),
+            }
+        }
+    }
+
+    fn json(schema: &RefOr<Schema>) -> Value {
+        serde_json::to_value(schema).unwrap_or(Value::Null)
+    }
+
+    /// utoipa keeps one schema per component name: a second Rust type with the same name
+    /// replaces the first without a word, and every operation that uses the first is then
+    /// documented with the wrong body (as `SessionResponse` once was for `/auth/login`).
+    #[test]
+    fn every_component_name_belongs_to_exactly_one_rust_type() {
+        let listed = listed_schemas();
+        let mut owners: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for schema in &listed {
+            owners
+                .entry(schema.name.as_str())
+                .or_default()
+                .push(schema.rust_path);
+        }
+        let shared: Vec<String> = owners
+            .iter()
+            .filter(|(_, paths)| paths.len() > 1)
+            .map(|(name, paths)| format!("{name}: {}", paths.join(", ")))
+            .collect();
+        assert!(
+            shared.is_empty(),
+            "component names used by more than one Rust type (rename one with \
+             #[schema(as = ...)] or a new type name): {shared:?}"
+        );
+
+        let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+        let components = document["components"]["schemas"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        // A schema that utoipa collected from an operation (a request or response body) but
+        // that is not in the list could carry a listed type's name: list every one.
+        let unlisted: Vec<&String> = components
+            .keys()
+            .filter(|name| !owners.contains_key(name.as_str()))
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "schemas in the document that are not listed in api_doc!: {unlisted:?}"
+        );
+        // Each listed type, and every named schema it refers to, is in the document as that
+        // type generates it: no other type took its name ...
+        for schema in &listed {
+            let expected = std::iter::once((&schema.name, &schema.schema))
+                .chain(schema.references.iter().map(|(name, value)| (name, value)));
+            for (name, value) in expected {
+                assert_eq!(
+                    components.get(name),
+                    Some(value),
+                    "the component {name} (used by {}) is not the schema of that type",
+                    schema.rust_path
+                );
+            }
+        }
+        // ... and so is every schema that an operation uses (two types of one name that are
+        // both only collected from operations, and not listed, would otherwise go unnoticed).
+        for (operation, single) in single_operation_documents() {
+            let single = serde_json::to_value(single).unwrap_or(Value::Null);
+            let used = single["components"]["schemas"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            for (name, value) in &used {
+                assert_eq!(
+                    components.get(name),
+                    Some(value),
+                    "{operation} uses a schema named {name} that is not the one in the document: \
+                     two Rust types share that name"
+                );
+            }
+        }
+    }
 }

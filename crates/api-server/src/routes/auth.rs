@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::blocking::db;
-use crate::dto::{LoginRequest, RefreshRequest, RegisterRequest, SessionResponse, TokenResponse};
+use crate::dto::{AuthSession, LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use crate::error::{ApiError, Problem};
 use crate::extract::{client_address, ApiJson};
 use crate::state::AppState;
@@ -25,7 +25,7 @@ fn limit(state: &AppState, req: &HttpRequest, account: Option<&str>) -> Result<(
     post, path = "/api/v1/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created and logged in", body = SessionResponse),
+        (status = 201, description = "Account created and logged in", body = AuthSession),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "E-mail or vendor slug taken", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -41,7 +41,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
     let session = db(&state, move |state| state.accounts.register(body.into())).await??;
-    Ok(HttpResponse::Created().json(SessionResponse::from(session)))
+    Ok(HttpResponse::Created().json(AuthSession::from(session)))
 }
 
 /// Log in with e-mail and password.
@@ -49,7 +49,7 @@ pub async fn register(
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Logged in", body = SessionResponse),
+        (status = 200, description = "Logged in", body = AuthSession),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown e-mail or wrong password (indistinguishable)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
@@ -66,7 +66,7 @@ pub async fn login(
         state.accounts.login(&body.email, &body.password)
     })
     .await??;
-    Ok(HttpResponse::Ok().json(SessionResponse::from(session)))
+    Ok(HttpResponse::Ok().json(AuthSession::from(session)))
 }
 
 /// Exchange a refresh token for a new access and refresh token. Each refresh token works
