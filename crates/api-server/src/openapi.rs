@@ -1,12 +1,16 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+use utoipa::openapi::path::HttpMethod;
+use utoipa::openapi::request_body::RequestBody;
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 use crate::booking_dto;
 use crate::catalog_dto;
 use crate::dto;
-use crate::error::Problem;
+use crate::error::{responses, Problem};
 use crate::payment_dto;
 use crate::routes::catalog::{adventures, equipment};
 use crate::routes::{auth, availability, bookings, catalog, health, me, payments};
@@ -32,7 +36,7 @@ macro_rules! api_doc {
             ),
             paths($($($path)::+),*),
             components(schemas($($($segment)::+),*)),
-            modifiers(&BearerAuth),
+            modifiers(&BearerAuth, &ProblemResponses),
             tags(
                 (name = "auth", description = "Registration, login and tokens"),
                 (name = "me", description = "The caller's account and profiles"),
@@ -160,6 +164,10 @@ api_doc! {
         catalog_dto::AdventureBody,
         catalog_dto::ImageResponse,
         catalog_dto::ImageUploadForm,
+        catalog_dto::FormBoolean,
+        catalog_dto::PricingUnitDto,
+        catalog_dto::CancellationPolicyDto,
+        catalog_dto::SortDto,
         catalog_dto::ImagePatch,
         catalog_dto::VendorRef,
         catalog_dto::ListingCommon,
@@ -185,6 +193,7 @@ api_doc! {
         booking_dto::BookingRequest,
         booking_dto::BookingResponse,
         booking_dto::BookingPage,
+        booking_dto::BookingStatusDto,
         booking_dto::ActionRequest,
         booking_dto::BookingEventResponse,
         payment_dto::PaymentIntentResponse,
@@ -192,6 +201,7 @@ api_doc! {
         payment_dto::PaymentResponse,
         payment_dto::RefundPreviewResponse,
         payment_dto::SimulateRequest,
+        payment_dto::SimulatedOutcomeDto,
         payment_dto::WebhookResponse,
     ]
 }
@@ -210,6 +220,96 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Operations that never touch the database, so never answer 503.
+const WITHOUT_DATABASE: &[(&str, HttpMethod)] = &[
+    ("/health/live", HttpMethod::Get),
+    ("/metrics", HttpMethod::Get),
+];
+
+/// The problem responses ([`crate::error::responses`]) go into `components.responses`, and
+/// the operations refer to them:
+/// - an error status written with a description only, `(status = 409, description = "…")`,
+///   becomes a reference to the shared response of that status, with the operation's
+///   description of what the status means there;
+/// - every operation that touches the database may answer 503 (no connection within the
+///   request's deadline, or the database locked), so each one documents it.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, response) in responses::all() {
+            components.responses.insert(name.to_owned(), response);
+        }
+        let reference = |name: &str, description: String| {
+            let mut reference = Ref::new(format!("#/components/responses/{name}"));
+            reference.description = description;
+            RefOr::Ref(reference)
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                (HttpMethod::Get, &mut item.get),
+                (HttpMethod::Put, &mut item.put),
+                (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Delete, &mut item.delete),
+                (HttpMethod::Patch, &mut item.patch),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let responses = &mut operation.responses.responses;
+                for (status, response) in responses.iter_mut() {
+                    let Some(name) = status.parse().ok().and_then(responses::component_of) else {
+                        continue;
+                    };
+                    if let RefOr::T(inline) = response {
+                        if inline.content.is_empty() && inline.headers.is_empty() {
+                            *response = reference(name, std::mem::take(&mut inline.description));
+                        }
+                    }
+                }
+                if let Some(body) = &mut operation.request_body {
+                    optional_body_is_absent_not_null(body);
+                }
+                let touches_database = !WITHOUT_DATABASE
+                    .iter()
+                    .any(|(p, m)| p == path && *m == method);
+                if touches_database && !responses.contains_key("503") {
+                    responses.insert(
+                        "503".to_owned(),
+                        reference("ServiceUnavailable", String::new()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// utoipa documents an optional body (`request_body(content = Option<T>)`) as `T` or `null`;
+/// the server takes no body at all or a `T`, and refuses `null` (not an object). The body stays
+/// optional (`required` unset) with the schema `T`.
+fn optional_body_is_absent_not_null(body: &mut RequestBody) {
+    if body.required == Some(Required::True) {
+        return;
+    }
+    for content in body.content.values_mut() {
+        let Some(RefOr::T(Schema::OneOf(one_of))) = &content.schema else {
+            continue;
+        };
+        let is_null = |schema: &RefOr<Schema>| {
+            matches!(schema, RefOr::T(Schema::Object(object))
+                if object.schema_type == SchemaType::Type(Type::Null))
+        };
+        if let [a, b] = one_of.items.as_slice() {
+            let inner = match (is_null(a), is_null(b)) {
+                (true, false) => b.clone(),
+                (false, true) => a.clone(),
+                _ => continue,
+            };
+            content.schema = Some(inner);
+        }
     }
 }
 

@@ -253,10 +253,20 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
                     .iter()
                     .filter(|(c, _)| c.starts_with('4') || c.starts_with('5'));
                 for (code, response) in errors {
+                    // Every problem response is one of the shared ones, referenced.
+                    let reference = response["$ref"].as_str().unwrap_or_else(|| {
+                        panic!("{method} {path} {code} is not a shared problem response")
+                    });
+                    let name = reference
+                        .strip_prefix("#/components/responses/")
+                        .unwrap_or_else(|| panic!("{method} {path} {code}: {reference}"));
+                    let shared = &doc["components"]["responses"][name];
                     assert!(
-                        response["content"]["application/problem+json"].is_object(),
+                        shared["content"]["application/problem+json"].is_object(),
                         "{method} {path} {code}"
                     );
+                    let example = &shared["content"]["application/problem+json"]["example"];
+                    assert_eq!(example["status"].as_u64(), code.parse().ok(), "{name}");
                 }
             }
             let auth = match operation.get("security").and_then(Value::as_array) {
