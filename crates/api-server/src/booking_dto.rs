@@ -119,7 +119,7 @@ pub struct BlackoutRequest {
     pub end: DateTime<Utc>,
     /// After `start`.
     /// Units taken (default: all); at most the item's quantity.
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 10_000)]
     pub units: Option<i64>,
     #[schema(max_length = 300)]
     pub reason: Option<String>,

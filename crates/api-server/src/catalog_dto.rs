@@ -43,7 +43,25 @@ impl From<catalog::Category> for CategoryResponse {
     }
 }
 
-/// Create (both fields required) or change (either) a category.
+/// A new category. (The handler reads it as a [`CategoryRequest`], so that it reports every
+/// missing or invalid field at once.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // Documents the body of a create.
+pub struct NewCategoryRequest {
+    /// Lower-case letters and digits with single hyphens between them.
+    #[schema(
+        example = "kayak",
+        min_length = 3,
+        max_length = 60,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
+    pub slug: String,
+    #[schema(example = "Kayaks", min_length = 1, max_length = 200, pattern = r"\S")]
+    pub name: String,
+}
+
+/// Changes to a category: either field or both.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRequest {

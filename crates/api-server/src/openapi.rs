@@ -159,6 +159,7 @@ api_doc! {
         dto::HealthResponse,
         catalog_dto::MoneyDto,
         catalog_dto::CategoryResponse,
+        catalog_dto::NewCategoryRequest,
         catalog_dto::CategoryRequest,
         catalog_dto::EquipmentBody,
         catalog_dto::AdventureBody,

@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Request a booking (customers). Holds the capacity until `hold_expires_at`. A retry with
 /// the same `Idempotency-Key` and body returns the same booking (200) instead of a second one.
-#[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_create", post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Per-user key making retries safe (1–255 visible ASCII characters)")),
     request_body = BookingRequest,
     responses(
@@ -82,7 +82,7 @@ pub async fn create(
 
 /// The caller's bookings (customers: their own; vendors: of their listings; admins: all),
 /// newest first.
-#[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_list", get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
     params(BookingListParams),
     responses(
         (status = 200, description = "A page of bookings", body = BookingPage),
@@ -121,7 +121,7 @@ pub async fn list(
 }
 
 /// One booking (its customer, its vendor, admins; 404 for anyone else).
-#[utoipa::path(get, path = "/api/v1/bookings/{id}", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_detail", get, path = "/api/v1/bookings/{id}", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")),
     responses(
         (status = 200, description = "The booking", body = BookingResponse),
@@ -153,7 +153,7 @@ async fn act(
 
 /// Approve a requested booking (its vendor or an admin); re-checks the capacity and starts
 /// the payment window.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/approve", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_approve", post, path = "/api/v1/bookings/{id}/approve", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Approved", body = BookingResponse),
@@ -176,7 +176,7 @@ pub async fn approve(
 }
 
 /// Decline a requested booking (its vendor or an admin).
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/decline", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_decline", post, path = "/api/v1/bookings/{id}/decline", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Declined", body = BookingResponse),
@@ -201,7 +201,7 @@ pub async fn decline(
 /// Cancel a requested, approved or confirmed booking (its customer, its vendor or an admin;
 /// vendors and admins give a reason). A paid booking is refunded as
 /// `GET /bookings/{id}/refund-preview` tells, once.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_cancel", post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Cancelled (and refunded by the policy when paid)", body = BookingResponse),
@@ -229,7 +229,7 @@ pub async fn cancel(
 }
 
 /// Confirm an approved booking by hand (admins; payments confirm automatically).
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/confirm", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_confirm", post, path = "/api/v1/bookings/{id}/confirm", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Confirmed", body = BookingResponse),
@@ -252,7 +252,7 @@ pub async fn confirm(
 }
 
 /// The booking's history, oldest first (its parties and admins).
-#[utoipa::path(get, path = "/api/v1/bookings/{id}/events", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_events", get, path = "/api/v1/bookings/{id}/events", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")),
     responses(
         (status = 200, description = "Events", body = [BookingEventResponse]),

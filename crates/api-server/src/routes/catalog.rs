@@ -149,7 +149,7 @@ macro_rules! listing_routes {
 
             use super::{categories_json, listing_json, page, read_upload};
             use crate::catalog_dto::{
-                $body, $page, $response, BrowseParams, CategoryRequest, CategoryResponse,
+                $body, $page, $response, BrowseParams, CategoryRequest, CategoryResponse, NewCategoryRequest,
                 ImagePatch, ImageResponse, ImageUploadForm, PageParams,
             };
             use crate::error::responses::*;
@@ -403,7 +403,7 @@ macro_rules! listing_routes {
 
             /// Create a category (admins).
             #[utoipa::path(operation_id = concat!(stringify!($module), "_create_category"), post, path = $doc_admin_categories, tag = "admin",
-                security(("bearer" = [])), request_body = CategoryRequest,
+                security(("bearer" = [])), request_body = NewCategoryRequest,
                 responses(
                     (status = 201, description = "Created", body = CategoryResponse),
                     (status = 401, response = Unauthorized),
@@ -417,6 +417,8 @@ macro_rules! listing_routes {
             pub async fn create_category(
                 state: web::Data<AppState>,
                 AuthUser(principal): AuthUser,
+                // Read as the optional fields of a change, so that every missing or invalid
+                // field is reported at once; the document says which are required.
                 ApiJson(body): ApiJson<CategoryRequest>,
             ) -> Result<HttpResponse, ApiError> {
                 let category = crate::blocking::db(&state, move |state| {
