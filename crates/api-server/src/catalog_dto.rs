@@ -57,7 +57,12 @@ pub struct NewCategoryRequest {
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
     )]
     pub slug: String,
-    #[schema(example = "Kayaks", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "Kayaks",
+        min_length = 1,
+        max_length = 200,
+        pattern = "<text-not-blank>"
+    )]
     pub name: String,
 }
 
@@ -73,7 +78,12 @@ pub struct CategoryRequest {
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
     )]
     pub slug: Option<String>,
-    #[schema(example = "Kayaks", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "Kayaks",
+        min_length = 1,
+        max_length = 200,
+        pattern = "<text-not-blank>"
+    )]
     pub name: Option<String>,
 }
 
@@ -107,19 +117,19 @@ macro_rules! listing_body {
             #[schema(min_length = 1)]
             pub category: Option<String>,
             /// Required on create.
-            #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+            #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
             pub title: Option<String>,
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<String>, nullable, max_length = 5000)]
+            #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = "<text>")]
             pub description: Option<Option<String>>,
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<String>, nullable, max_length = 300)]
+            #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "<text>")]
             pub address: Option<Option<String>>,
             /// Required on create.
-            #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+            #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
             pub city: Option<String>,
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<String>, nullable, max_length = 200)]
+            #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
             pub region: Option<Option<String>>,
             /// ISO 3166-1 alpha-2. Required on create.
             #[schema(example = "PT", min_length = 2, max_length = 2)]
@@ -235,7 +245,7 @@ listing_body! {
     }))]
     pub struct AdventureBody {
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<String>, nullable, max_length = 300)]
+        #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "<text>")]
         pub meeting_point: Option<Option<String>>,
         /// Minor units per participant. Required on create.
         #[schema(minimum = 0, maximum = 10_000_000_000_i64)]

@@ -35,13 +35,13 @@ pub struct RegisterRequest {
         example = "correct horse battery",
         min_length = 8,
         max_length = 128,
-        pattern = r"\S"
+        pattern = "<text-not-blank>"
     )]
     pub password: String,
     /// `customer` or `vendor` (`admin` is refused with 422).
     #[schema(value_type = RegistrableRole)]
     pub role: String,
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
     pub full_name: Option<String>,
     #[schema(max_length = 32, pattern = r"^\+?[ .()\-]*([0-9][ .()\-]*){5,20}$")]
     pub phone: Option<String>,
@@ -56,7 +56,7 @@ pub struct VendorRegistration {
         example = "Blue Lagoon Boats",
         min_length = 1,
         max_length = 200,
-        pattern = r"\S"
+        pattern = "<text-not-blank>"
     )]
     pub business_name: String,
     /// Derived from `business_name` when absent (with a numeric suffix if taken).
@@ -67,7 +67,7 @@ pub struct VendorRegistration {
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
     )]
     pub slug: Option<String>,
-    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 5000, pattern = "<text-not-blank>")]
     pub description: Option<String>,
     #[schema(format = Email, max_length = 254)]
     pub contact_email: Option<String>,
@@ -76,7 +76,7 @@ pub struct VendorRegistration {
     /// An `http://` or `https://` URL.
     #[schema(max_length = 300, pattern = r"^https?://[^/\s][^\s]*$")]
     pub website: Option<String>,
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
     pub city: Option<String>,
     /// ISO 3166-1 alpha-2.
     #[schema(example = "PT", min_length = 2, max_length = 2)]
@@ -138,7 +138,7 @@ pub struct PasswordChangeRequest {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, max_length = 200)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub full_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^(\+?[ .()\-]*([0-9][ .()\-]*){5,20}| *)$")]
@@ -159,12 +159,12 @@ impl From<UserPatch> for accounts::UserPatchInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VendorProfilePatch {
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
     pub business_name: Option<String>,
     #[schema(min_length = 3, max_length = 60, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, max_length = 5000)]
+    #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = "<text>")]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>, nullable, max_length = 254)]
@@ -176,7 +176,7 @@ pub struct VendorProfilePatch {
     #[schema(value_type = Option<String>, nullable, max_length = 300)]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, max_length = 200)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub city: Option<Option<String>>,
     /// ISO 3166-1 alpha-2.
     #[serde(default, deserialize_with = "patch")]
@@ -208,16 +208,16 @@ impl From<VendorProfilePatch> for accounts::VendorProfilePatchInput {
 #[serde(deny_unknown_fields)]
 pub struct CustomerProfilePatch {
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, max_length = 200)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub display_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^(\+?[ .()\-]*([0-9][ .()\-]*){5,20}| *)$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, max_length = 200)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub emergency_contact: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable, max_length = 200)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub driver_license_number: Option<Option<String>>,
 }
 

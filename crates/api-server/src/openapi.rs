@@ -2,7 +2,7 @@
 
 use utoipa::openapi::path::HttpMethod;
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{Schema, SchemaType, Type};
+use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
@@ -36,7 +36,7 @@ macro_rules! api_doc {
             ),
             paths($($($path)::+),*),
             components(schemas($($($segment)::+),*)),
-            modifiers(&BearerAuth, &ProblemResponses),
+            modifiers(&BearerAuth, &ProblemResponses, &TextPatterns),
             tags(
                 (name = "auth", description = "Registration, login and tokens"),
                 (name = "me", description = "The caller's account and profiles"),
@@ -310,6 +310,54 @@ fn optional_body_is_absent_not_null(body: &mut RequestBody) {
                 _ => continue,
             };
             content.schema = Some(inner);
+        }
+    }
+}
+
+/// Control characters other than tab, line feed and carriage return, as a regex class body.
+const CONTROL: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
+/// Free text that the server parses as text (names, titles, descriptions, addresses) refuses
+/// control characters other than tab and line breaks. The schemas say so with placeholder
+/// patterns, replaced here by the one regex: `<text>` (any such text, blank included) and
+/// `<text-not-blank>` (with at least one character that is not white space).
+struct TextPatterns;
+
+impl TextPatterns {
+    fn pattern(placeholder: &str) -> Option<String> {
+        match placeholder {
+            "<text>" => Some(format!("^[^{CONTROL}]*$")),
+            "<text-not-blank>" => Some(format!(r"^[^{CONTROL}]*[^{CONTROL}\s][^{CONTROL}]*$")),
+            _ => None,
+        }
+    }
+
+    fn walk(schema: &mut RefOr<Schema>) {
+        let RefOr::T(schema) = schema else { return };
+        match schema {
+            Schema::Object(object) => {
+                if let Some(pattern) = object.pattern.as_deref().and_then(Self::pattern) {
+                    object.pattern = Some(pattern);
+                }
+                object.properties.values_mut().for_each(Self::walk);
+            }
+            Schema::Array(array) => {
+                if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                    Self::walk(items);
+                }
+            }
+            Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(Self::walk),
+            Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(Self::walk),
+            Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(Self::walk),
+            _ => {}
+        }
+    }
+}
+
+impl Modify for TextPatterns {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(Self::walk);
         }
     }
 }
