@@ -374,7 +374,7 @@ mod tests {
     use serde_json::Value;
     use utoipa::openapi::schema::Schema;
     use utoipa::openapi::RefOr;
-    use utoipa::{OpenApi, ToSchema};
+    use utoipa::{Modify, OpenApi, ToSchema};
 
     use super::{listed_schemas, single_operation_documents, ApiDoc};
 
@@ -403,7 +403,10 @@ mod tests {
         }
     }
 
+    /// The schema as the document has it (with its text patterns filled in).
     fn json(schema: &RefOr<Schema>) -> Value {
+        let mut schema = schema.clone();
+        super::TextPatterns::walk(&mut schema);
         serde_json::to_value(schema).unwrap_or(Value::Null)
     }
 
@@ -462,7 +465,8 @@ mod tests {
         }
         // ... and so is every schema that an operation uses (two types of one name that are
         // both only collected from operations, and not listed, would otherwise go unnoticed).
-        for (operation, single) in single_operation_documents() {
+        for (operation, mut single) in single_operation_documents() {
+            super::TextPatterns.modify(&mut single);
             let single = serde_json::to_value(single).unwrap_or(Value::Null);
             let used = single["components"]["schemas"]
                 .as_object()
