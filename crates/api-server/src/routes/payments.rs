@@ -114,8 +114,27 @@ pub async fn refund_preview(
 pub async fn webhook(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Read here rather than by the `Bytes` extractor, whose errors are plain text.
+    let body = match payload
+        .to_bytes_limited(state.settings.json_body_limit)
+        .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(error)) => {
+            return Err(ApiError::bad_request(format!(
+                "cannot read the request body: {error}"
+            )))
+        }
+        Err(_) => {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            ))
+        }
+    };
     let signature = match req.headers().get("stripe-signature") {
         Some(value) => Some(
             value
