@@ -17,6 +17,7 @@ use domain_core::StoreError;
 
 use crate::blocking::{push_blocking, Blocking};
 use crate::bookings::{insert_event, NewEvent};
+use crate::common::{corrupt, new_id, window};
 use crate::db::{checkout, store_error, write_transaction, DbConnection, DbPool};
 use crate::schema::{availability_rules, blackouts, bookings, listings, sessions};
 use crate::sql::raw_query;
@@ -30,18 +31,6 @@ impl DieselAvailabilityRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
-}
-
-fn window(start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<TimeWindow> {
-    TimeWindow::new(start.and_utc(), end.and_utc()).map_err(|_| corrupt("time window"))
 }
 
 #[derive(Queryable, Selectable)]
@@ -59,7 +48,7 @@ struct BlackoutRow {
 impl BlackoutRow {
     fn into_blackout(self) -> QueryResult<Blackout> {
         Ok(Blackout {
-            window: window(self.starts_at, self.ends_at)?,
+            window: window(self.starts_at, self.ends_at, "time window")?,
             id: self.id,
             listing_id: self.listing_id,
             units: self.units,
@@ -113,7 +102,7 @@ fn into_sessions(
     rows.into_iter()
         .map(|row| {
             Ok(Session {
-                window: window(row.starts_at, row.ends_at)?,
+                window: window(row.starts_at, row.ends_at, "time window")?,
                 seats_taken: taken.get(&row.id).copied().unwrap_or(0),
                 status: SessionStatus::parse(&row.status)
                     .ok_or_else(|| corrupt("session status"))?,
@@ -422,7 +411,7 @@ pub(crate) fn occupancy(
     rows.into_iter()
         .map(|(start, end, units)| {
             Ok(Occupancy {
-                window: window(start, end)?,
+                window: window(start, end, "time window")?,
                 units,
             })
         })
@@ -481,11 +470,11 @@ fn item_timeline(
                 weekly.push(rule);
             }
             (PART_BOOKING, _, _, Some(start), Some(end)) => bookings.push(Occupancy {
-                window: window(start, end)?,
+                window: window(start, end, "time window")?,
                 units: number.ok_or_else(|| corrupt("booking quantity"))?,
             }),
             (PART_BLACKOUT, _, _, Some(start), Some(end)) => {
-                blackouts.push((window(start, end)?, number));
+                blackouts.push((window(start, end, "time window")?, number));
             }
             _ => return Err(corrupt("timeline row")),
         }
@@ -610,7 +599,7 @@ pub(crate) fn holds_and_occupancy(
     for row in rows {
         match row {
             (Some(start), Some(end), units) => occupied.push(Occupancy {
-                window: window(start, end)?,
+                window: window(start, end, "time window")?,
                 units,
             }),
             (_, _, count) => holds = count,

@@ -15,12 +15,11 @@ use domain_core::{Currency, Money, Page, PageRequest, StoreError};
 
 use crate::availability::{holds_and_occupancy, occupancy};
 use crate::blocking::Blocking;
+use crate::common::{corrupt, limit_offset, new_id, page_of, window};
 use crate::db::{
-    checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
+    checkout, is_unique_violation, store_error, write_transaction, Backend, DbConnection, DbPool,
 };
 use crate::schema::{booking_events, bookings, equipment_terms, listings, sessions};
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
 
 #[derive(Clone)]
 pub struct DieselBookingRepository {
@@ -31,14 +30,6 @@ impl DieselBookingRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
 }
 
 #[derive(Queryable, Selectable)]
@@ -108,8 +99,7 @@ fn parse_line_items(raw: &str) -> QueryResult<Vec<LineItem>> {
 
 fn into_record(row: BookingRow, kind: &str, title: String) -> QueryResult<BookingRecord> {
     Ok(BookingRecord {
-        window: TimeWindow::new(row.starts_at.and_utc(), row.ends_at.and_utc())
-            .map_err(|_| corrupt("booking window"))?,
+        window: window(row.starts_at, row.ends_at, "booking window")?,
         occupied_until: row.occupied_until.and_utc(),
         listing_kind: ListingKind::parse(kind).ok_or_else(|| corrupt("listing kind"))?,
         listing_title: title,
@@ -261,8 +251,7 @@ fn admission_of_locked(
             Ok(Admission::Seats(Session {
                 id: session_id.to_owned(),
                 listing_id: new.listing_id.clone(),
-                window: TimeWindow::new(starts_at.and_utc(), ends_at.and_utc())
-                    .map_err(|_| corrupt("session window"))?,
+                window: window(*starts_at, *ends_at, "session window")?,
                 capacity: *capacity,
                 status: SessionStatus::parse(status).ok_or_else(|| corrupt("session status"))?,
                 seats_taken,
@@ -320,8 +309,7 @@ fn admission(
             Ok(Admission::Seats(Session {
                 id: session_id.to_owned(),
                 listing_id: listing_id.to_owned(),
-                window: TimeWindow::new(starts_at.and_utc(), ends_at.and_utc())
-                    .map_err(|_| corrupt("session window"))?,
+                window: crate::common::window(starts_at, ends_at, "session window")?,
                 capacity,
                 status: SessionStatus::parse(&status).ok_or_else(|| corrupt("session status"))?,
                 seats_taken,
@@ -692,21 +680,18 @@ impl BookingRepository for DieselBookingRepository {
         }
         let run = |conn: &mut DbConnection| -> QueryResult<Page<BookingRecord>> {
             let total: i64 = filtered!().count().get_result(conn)?;
+            let (limit, offset) = limit_offset(page);
             let rows: Vec<(BookingRow, String, String)> = filtered!()
                 .order((bookings::created_at.desc(), bookings::id.desc()))
-                .limit(i64::from(page.page_size()))
-                .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+                .limit(limit)
+                .offset(offset)
                 .select((BookingRow::as_select(), listings::kind, listings::title))
                 .load(conn)?;
-            Ok(Page {
-                items: rows
-                    .into_iter()
-                    .map(|(row, kind, title)| into_record(row, &kind, title))
-                    .collect::<QueryResult<_>>()?,
-                page: page.page(),
-                page_size: page.page_size(),
-                total: u64::try_from(total).unwrap_or(0),
-            })
+            let items = rows
+                .into_iter()
+                .map(|(row, kind, title)| into_record(row, &kind, title))
+                .collect::<QueryResult<_>>()?;
+            Ok(page_of(items, page, total))
         };
         run(conn).map_err(store_error)
     }

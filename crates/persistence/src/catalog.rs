@@ -18,16 +18,15 @@ use domain_catalog::{
 use domain_core::{Currency, Page, PageRequest, StoreError};
 
 use crate::blocking::push_blocking;
+use crate::common::{corrupt, limit_offset, new_id, page_of, utc};
 use crate::db::{
-    checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
+    checkout, is_unique_violation, store_error, write_transaction, Backend, DbConnection, DbPool,
 };
 use crate::schema::{
     adventure_terms, availability_rules, bookings, categories, equipment_terms, listing_images,
     listings, payments, users, vendor_profiles,
 };
 use crate::sql::raw_expression;
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
 
 /// Most listings of each kind a storefront shows (newest first).
 pub const STOREFRONT_LIMIT: i64 = 100;
@@ -41,18 +40,6 @@ impl DieselCatalogRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn utc(at: NaiveDateTime) -> DateTime<Utc> {
-    at.and_utc()
-}
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
 }
 
 #[derive(Queryable, Selectable)]
@@ -263,6 +250,18 @@ fn adventure_row(id: &str, terms: &AdventureTerms) -> AdventureRow {
     }
 }
 
+/// `listings` joined to its category, its vendor's profile and its terms (equipment or
+/// adventure, whichever it has): what [`ListingRecord`] is read from, in [`one_listing`],
+/// [`load_listings`] and [`item_listing`] (which join images or weekly rules to it).
+#[diesel::dsl::auto_type]
+fn listing_join() -> _ {
+    listings::table
+        .inner_join(categories::table)
+        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
+        .left_join(equipment_terms::table)
+        .left_join(adventure_terms::table)
+}
+
 /// One listing as loaded by [`load_listings`], before images are attached.
 #[derive(Queryable, Selectable)]
 #[diesel(check_for_backend(Backend))]
@@ -360,11 +359,7 @@ fn load_listings(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Lis
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<ListingImageRecord> = listings::table
-        .inner_join(categories::table)
-        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
-        .left_join(equipment_terms::table)
-        .left_join(adventure_terms::table)
+    let rows: Vec<ListingImageRecord> = listing_join()
         .left_join(listing_images::table)
         .filter(listings::id.eq_any(ids))
         .order((
@@ -676,27 +671,6 @@ impl<DB: diesel::backend::Backend> QueryFragment<DB> for CountOver {
     }
 }
 
-fn page_of(
-    conn: &mut DbConnection,
-    ids: Vec<String>,
-    page: PageRequest,
-    total: i64,
-) -> QueryResult<Page<Listing>> {
-    Ok(Page {
-        items: load_listings(conn, &ids)?,
-        page: page.page(),
-        page_size: page.page_size(),
-        total: u64::try_from(total).unwrap_or(0),
-    })
-}
-
-fn limit_offset(page: PageRequest) -> (i64, i64) {
-    (
-        i64::from(page.page_size()),
-        i64::try_from(page.offset()).unwrap_or(i64::MAX),
-    )
-}
-
 fn category_id(
     conn: &mut DbConnection,
     kind: ListingKind,
@@ -785,11 +759,7 @@ struct ListingImageRecord {
 
 /// One listing by id with vendor, category and images, in one query (a row per image).
 fn one_listing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
-    let rows: Vec<ListingImageRecord> = listings::table
-        .inner_join(categories::table)
-        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
-        .left_join(equipment_terms::table)
-        .left_join(adventure_terms::table)
+    let rows: Vec<ListingImageRecord> = listing_join()
         .left_join(listing_images::table)
         .filter(listings::id.eq(id))
         .order((
@@ -823,11 +793,7 @@ pub(crate) fn item_listing(
     conn: &mut DbConnection,
     id: &str,
 ) -> QueryResult<Option<(Listing, Vec<StoredRule>)>> {
-    let rows: Vec<(ListingRecord, Option<StoredRule>)> = listings::table
-        .inner_join(categories::table)
-        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
-        .left_join(equipment_terms::table)
-        .left_join(adventure_terms::table)
+    let rows: Vec<(ListingRecord, Option<StoredRule>)> = listing_join()
         .left_join(availability_rules::table)
         .filter(listings::id.eq(id))
         .filter(listings::kind.eq(ListingKind::Equipment.as_str()))
@@ -1111,12 +1077,7 @@ impl CatalogRepository for DieselCatalogRepository {
                 .into_iter()
                 .map(|(record, images)| into_listing(record, images))
                 .collect::<QueryResult<Vec<Listing>>>()?;
-            Ok(Page {
-                items,
-                page: page.page(),
-                page_size: page.page_size(),
-                total: u64::try_from(total).unwrap_or(0),
-            })
+            Ok(page_of(items, page, total))
         };
         run(conn).map_err(store_error)
     }
@@ -1143,7 +1104,7 @@ impl CatalogRepository for DieselCatalogRepository {
                 .limit(limit)
                 .offset(offset)
                 .load(conn)?;
-            page_of(conn, ids, page, total)
+            Ok(page_of(load_listings(conn, &ids)?, page, total))
         };
         run(conn).map_err(store_error)
     }

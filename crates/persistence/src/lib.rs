@@ -11,6 +11,7 @@ pub mod availability;
 mod blocking;
 pub mod bookings;
 pub mod catalog;
+mod common;
 pub mod db;
 pub mod payments;
 mod schema;
