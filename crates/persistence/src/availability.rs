@@ -16,9 +16,9 @@ use domain_booking::{
 use domain_core::StoreError;
 
 use crate::blocking::{push_blocking, Blocking};
-use crate::bookings::{insert_event, NewEvent};
 use crate::common::{corrupt, new_id, window};
 use crate::db::{checkout, store_error, write_transaction, DbConnection, DbPool};
+use crate::events::{insert_event, NewEvent};
 use crate::schema::{availability_rules, blackouts, bookings, listings, sessions};
 use crate::sql::raw_query;
 

@@ -13,6 +13,7 @@ pub mod bookings;
 pub mod catalog;
 mod common;
 pub mod db;
+mod events;
 pub mod payments;
 mod schema;
 mod sql;

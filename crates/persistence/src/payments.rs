@@ -13,11 +13,12 @@ use domain_payment::{
     WebhookEvent,
 };
 
-use crate::bookings::{insert_event, load as load_booking, lock, NewEvent};
+use crate::bookings::{load as load_booking, lock};
 use crate::common::{corrupt, new_id};
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
+use crate::events::{insert_event, NewEvent};
 use crate::schema::{booking_events, bookings, listings, payments, refunds, webhook_events};
 
 #[derive(Clone)]
