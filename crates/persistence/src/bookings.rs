@@ -13,14 +13,14 @@ use domain_booking::{
 use domain_catalog::ListingKind;
 use domain_core::{Currency, Money, Page, PageRequest, StoreError};
 
-use crate::availability::{holds_and_occupancy, occupancy};
-use crate::blocking::Blocking;
 use crate::common::{corrupt, limit_offset, new_id, page_of, window};
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, Backend, DbConnection, DbPool,
 };
 use crate::events::{insert_event, NewEvent};
 use crate::schema::{booking_events, bookings, equipment_terms, listings, sessions};
+use crate::sql::blocking::Blocking;
+use crate::sql::occupancy::{holds_and_occupancy, occupancy};
 
 #[derive(Clone)]
 pub struct DieselBookingRepository {

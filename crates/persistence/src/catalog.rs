@@ -17,7 +17,6 @@ use domain_catalog::{
 };
 use domain_core::{Currency, Page, PageRequest, StoreError};
 
-use crate::blocking::push_blocking;
 use crate::common::{corrupt, limit_offset, new_id, page_of, utc};
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, Backend, DbConnection, DbPool,
@@ -26,6 +25,7 @@ use crate::schema::{
     adventure_terms, availability_rules, bookings, categories, equipment_terms, listing_images,
     listings, payments, users, vendor_profiles,
 };
+use crate::sql::blocking::push_blocking;
 use crate::sql::raw_expression;
 
 /// Most listings of each kind a storefront shows (newest first).

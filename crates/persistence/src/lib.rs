@@ -8,7 +8,6 @@
 
 pub mod accounts;
 pub mod availability;
-mod blocking;
 pub mod bookings;
 pub mod catalog;
 mod common;

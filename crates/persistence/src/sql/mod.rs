@@ -1,5 +1,9 @@
 //! Impls shared by the hand-written SQL pieces of this crate.
 
+pub(crate) mod blocking;
+pub(crate) mod occupancy;
+pub(crate) mod timeline;
+
 /// The `Query`, `QueryId` and `RunQueryDsl` impls of a hand-written statement (a struct with
 /// one lifetime whose `QueryFragment` writes the SQL) returning rows of `$sql_type`. Without a
 /// static query id, diesel caches the prepared statement by its SQL text.

@@ -12,7 +12,7 @@ use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{Bool, HasSqlType, Timestamp};
 
-use crate::sql::raw_expression;
+use super::raw_expression;
 
 /// Pushes the condition for the booking row named `alias`, in parentheses, with `now` bound
 /// twice.
