@@ -1,6 +1,8 @@
 //! [`BookingRepository`] over diesel: check-and-insert under a per-listing lock, transitions
 //! with their events, lists, and the expiry sweep.
 
+use std::marker::PhantomData;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain_accounts::UserId;
@@ -20,6 +22,7 @@ use crate::db::{
 use crate::events::{insert_event, NewEvent};
 use crate::schema::{booking_events, bookings, equipment_terms, listings, sessions};
 use crate::sql::blocking::Blocking;
+use crate::sql::insert_requested::InsertRequested;
 use crate::sql::occupancy::{holds_and_occupancy, occupancy};
 
 #[derive(Clone)]
@@ -416,6 +419,7 @@ fn insert_requested(
             occupied_until: new.occupied_until.naive_utc(),
             hold_expires_at: new.hold_expires_at.naive_utc(),
             at,
+            row: PhantomData::<BookingRow>,
         }
         .get_result(pg);
     }
@@ -456,105 +460,6 @@ fn insert_requested(
         },
     )?;
     Ok(row)
-}
-
-/// `INSERT` of a new `requested` booking and of its first event in one PostgreSQL statement
-/// (a data-modifying `WITH`), returning the booking's columns. Its text is fixed, so diesel
-/// caches it as a prepared statement. The event's foreign key is checked at the end of the
-/// statement, when the booking row exists.
-struct InsertRequested<'a> {
-    new: &'a NewBooking,
-    id: &'a str,
-    event_id: &'a str,
-    line_items: String,
-    starts_at: NaiveDateTime,
-    ends_at: NaiveDateTime,
-    occupied_until: NaiveDateTime,
-    hold_expires_at: NaiveDateTime,
-    at: NaiveDateTime,
-}
-
-type BookingRowSql =
-    <<BookingRow as Selectable<diesel::pg::Pg>>::SelectExpression as diesel::Expression>::SqlType;
-
-impl diesel::query_builder::Query for InsertRequested<'_> {
-    type SqlType = BookingRowSql;
-}
-
-impl diesel::query_builder::QueryId for InsertRequested<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Conn> RunQueryDsl<Conn> for InsertRequested<'_> {}
-
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertRequested<'_> {
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
-    ) -> QueryResult<()> {
-        use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-        let new = self.new;
-        out.push_sql(
-            "WITH b AS (INSERT INTO bookings (id, listing_id, session_id, customer_id, \
-             vendor_id, status, starts_at, ends_at, occupied_until, quantity, total_amount, \
-             currency, line_items, notes, hold_expires_at, idempotency_key, request_hash, \
-             created_at, updated_at) VALUES (",
-        );
-        out.push_bind_param::<Text, str>(self.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.listing_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.session_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.customer_id.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.vendor_id.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, str>(BookingStatus::Requested.as_str())?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.starts_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.ends_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.occupied_until)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, i64>(&new.quantity)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, i64>(&new.quote.total.amount)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, str>(new.quote.total.currency.code())?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&self.line_items)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.notes)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.hold_expires_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.idempotency_key)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.request_hash)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.at)?;
-        out.push_sql(
-            ") RETURNING *), e AS (INSERT INTO booking_events (id, booking_id, from_status, \
-             to_status, actor, actor_id, reason, at) SELECT ",
-        );
-        out.push_bind_param::<Text, str>(self.event_id)?;
-        out.push_sql(", b.id, NULL, b.status, ");
-        out.push_bind_param::<Text, str>(Actor::Customer.as_str())?;
-        out.push_sql(", b.customer_id, NULL, b.created_at FROM b) SELECT ");
-        // The columns of `BookingRow`, in its field order.
-        out.push_sql(
-            "b.id, b.listing_id, b.session_id, b.customer_id, b.vendor_id, b.status, \
-             b.starts_at, b.ends_at, b.occupied_until, b.quantity, b.total_amount, b.currency, \
-             b.line_items, b.notes, b.hold_expires_at, b.payment_due_at, b.created_at, \
-             b.updated_at FROM b",
-        );
-        Ok(())
-    }
 }
 
 impl BookingRepository for DieselBookingRepository {
