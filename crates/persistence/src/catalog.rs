@@ -22,7 +22,7 @@ use crate::schema::{
     adventure_terms, availability_rules, bookings, categories, equipment_terms, listing_images,
     listings, payments, users, vendor_profiles,
 };
-use crate::sql::browse::{like_pattern, BrowsePage, CountOver, FreeInWindow};
+use crate::sql::browse::{like_pattern, BrowsePage, FreeInWindow};
 
 /// Most listings of each kind a storefront shows (newest first).
 pub const STOREFRONT_LIMIT: i64 = 100;
@@ -846,7 +846,10 @@ impl CatalogRepository for DieselCatalogRepository {
         let conn = &mut *conn;
         let (limit, offset) = limit_offset(page);
         let run = |conn: &mut DbConnection| -> QueryResult<Page<Listing>> {
-            let query = public_listings!(kind, filter).select((listings::id, CountOver));
+            // `COUNT(*) OVER ()`: the number of matches on every row, so one query gives the page
+            // and the total.
+            let query = public_listings!(kind, filter)
+                .select((listings::id, diesel::dsl::count_star().over()));
             let query = match filter.sort {
                 Sort::Newest => query.order((listings::created_at.desc(), listings::id.desc())),
                 Sort::PriceAscending => query.order((listings::price.asc(), listings::id.asc())),

@@ -1,7 +1,7 @@
 //! The browse statement's hand-written parts: the availability-window filter
-//! ([`FreeInWindow`]), the total on every row ([`CountOver`]), the page joined back to its
-//! listings ([`BrowsePage`]) and the `LIKE` pattern of the text filters ([`like_pattern`]). The
-//! rest of browse is diesel DSL (`public_listings!` in `catalog.rs`).
+//! ([`FreeInWindow`]) and the page joined back to its listings ([`BrowsePage`]), and the
+//! `LIKE` pattern of the text filters ([`like_pattern`]). The rest of browse is diesel DSL
+//! (`public_listings!` in `catalog.rs`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -137,20 +137,6 @@ where
             ListingKind::Equipment => push_equipment_free(&mut out, self),
             ListingKind::Adventure => push_session_free(&mut out, self),
         }
-    }
-}
-
-/// `COUNT(*) OVER ()`: the number of rows matching the filters, on each row of the page, so
-/// one query gives the page and the total.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CountOver;
-
-raw_expression!(CountOver, BigInt);
-
-impl<DB: diesel::backend::Backend> QueryFragment<DB> for CountOver {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql("COUNT(*) OVER ()");
-        Ok(())
     }
 }
 

@@ -26,8 +26,6 @@
 //!   `public_listings!` (catalog). Correlated sub-queries over the points where occupancy
 //!   changes (`EXISTS` over a `UNION ALL`, a `SUM` per point), with a text that depends only on
 //!   the listing kind so the browse query stays cached.
-//! - [`browse`]: `CountOver`, `COUNT(*) OVER ()`, the total on every row of a page. Used by
-//!   browse. A window function.
 //! - [`browse`]: `BrowsePage`, the page of ids as a `WITH` query joined back to each listing's
 //!   category, vendor, terms and images. Used by browse. diesel has no `WITH`.
 //! - [`insert_requested`]: `InsertRequested`, a new booking and its first event in one
