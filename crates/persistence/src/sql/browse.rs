@@ -6,12 +6,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, HasSqlType, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Timestamp};
 use domain_catalog::{ListingKind, Sort};
 
 use super::blocking::push_blocking;
 use super::raw_expression;
+use crate::db::Backend;
 
 /// "At least `amount` units of the item are free at every instant of `[from, to)`", in SQL
 /// both backends run ([`FreeInWindow`] for equipment).
@@ -20,15 +20,10 @@ use super::raw_expression;
 /// Otherwise the exact test: free units only change where an occupancy starts, so it is
 /// enough to check `from` and every start of a blocking booking or blackout inside the window.
 /// "A booking blocks" is [`push_blocking`], as everywhere.
-fn push_equipment_free<'b, DB>(
-    out: &mut AstPass<'_, 'b, DB>,
+fn push_equipment_free<'b>(
+    out: &mut AstPass<'_, 'b, Backend>,
     w: &'b FreeInWindow,
-) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
+) -> QueryResult<()> {
     out.push_sql(
         "(((SELECT et0.quantity FROM equipment_terms et0 WHERE et0.listing_id = listings.id) >= ",
     );
@@ -85,12 +80,10 @@ where
 
 /// "A scheduled session lying within `[from, to)` has at least `amount` seats left"
 /// ([`FreeInWindow`] for adventures).
-fn push_session_free<'b, DB>(out: &mut AstPass<'_, 'b, DB>, w: &'b FreeInWindow) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
+fn push_session_free<'b>(
+    out: &mut AstPass<'_, 'b, Backend>,
+    w: &'b FreeInWindow,
+) -> QueryResult<()> {
     out.push_sql(
         "EXISTS (SELECT 1 FROM sessions s WHERE s.listing_id = listings.id \
          AND s.status = 'scheduled' AND s.starts_at >= ",
@@ -126,13 +119,8 @@ pub(crate) struct FreeInWindow {
 
 raw_expression!(FreeInWindow, Bool);
 
-impl<DB> QueryFragment<DB> for FreeInWindow
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl QueryFragment<Backend> for FreeInWindow {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
         match self.kind {
             ListingKind::Equipment => push_equipment_free(&mut out, self),
             ListingKind::Adventure => push_session_free(&mut out, self),
@@ -173,13 +161,12 @@ impl<Q, C> QueryId for BrowsePage<Q, C> {
 
 impl<Q, C, Conn> RunQueryDsl<Conn> for BrowsePage<Q, C> {}
 
-impl<Q, C, DB> QueryFragment<DB> for BrowsePage<Q, C>
+impl<Q, C> QueryFragment<Backend> for BrowsePage<Q, C>
 where
-    DB: diesel::backend::Backend,
-    Q: QueryFragment<DB>,
-    C: QueryFragment<DB>,
+    Q: QueryFragment<Backend>,
+    C: QueryFragment<Backend>,
 {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
         out.push_sql("WITH page (id, total) AS (");
         self.page.walk_ast(out.reborrow())?;
         out.push_sql(") SELECT page.total, ");

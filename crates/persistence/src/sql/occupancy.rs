@@ -5,14 +5,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use domain_booking::{Occupancy, TimeWindow};
 
 use super::blocking::push_blocking;
 use super::raw_query;
 use crate::common::window;
-use crate::db::DbConnection;
+use crate::db::{Backend, DbConnection};
 
 /// Blocking bookings and blackouts of the listing overlapping `range`, as occupancies, read
 /// in one statement.
@@ -101,14 +100,8 @@ raw_query!(
     (Nullable<Timestamp>, Nullable<Timestamp>, BigInt)
 );
 
-impl<DB> QueryFragment<DB> for HoldsAndOccupancyQuery<'_>
-where
-    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    str: ToSql<Text, DB>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl QueryFragment<Backend> for HoldsAndOccupancyQuery<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
         out.push_sql(
             "SELECT NULL, NULL, COUNT(*) FROM (SELECT 1 FROM bookings h WHERE h.customer_id = ",
         );
@@ -139,14 +132,8 @@ struct OccupancyQuery<'a> {
 
 raw_query!(OccupancyQuery, (Timestamp, Timestamp, BigInt));
 
-impl<DB> QueryFragment<DB> for OccupancyQuery<'_>
-where
-    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    str: ToSql<Text, DB>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl QueryFragment<Backend> for OccupancyQuery<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
         out.push_sql(
             "SELECT b.starts_at, b.occupied_until, b.quantity FROM bookings b \
              WHERE b.listing_id = ",
@@ -168,16 +155,12 @@ where
 /// After `… FROM bookings b WHERE b.listing_id = <id>`: the item bookings (no session) that
 /// overlap `[from, to)` with their occupancy (`occupied_until`, buffer included) and block at
 /// `now`.
-pub(super) fn push_item_bookings_within<'b, DB>(
-    out: &mut AstPass<'_, 'b, DB>,
+pub(super) fn push_item_bookings_within<'b>(
+    out: &mut AstPass<'_, 'b, Backend>,
     from: &'b NaiveDateTime,
     to: &'b NaiveDateTime,
     now: &'b NaiveDateTime,
-) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-{
+) -> QueryResult<()> {
     out.push_sql(" AND b.session_id IS NULL AND b.starts_at < ");
     out.push_bind_param::<Timestamp, _>(to)?;
     out.push_sql(" AND b.occupied_until > ");
@@ -188,15 +171,11 @@ where
 
 /// After `… FROM blackouts x WHERE x.listing_id = <id>`: the blackouts that overlap
 /// `[from, to)`.
-pub(super) fn push_blackouts_within<'b, DB>(
-    out: &mut AstPass<'_, 'b, DB>,
+pub(super) fn push_blackouts_within<'b>(
+    out: &mut AstPass<'_, 'b, Backend>,
     from: &'b NaiveDateTime,
     to: &'b NaiveDateTime,
-) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-{
+) -> QueryResult<()> {
     out.push_sql(" AND x.starts_at < ");
     out.push_bind_param::<Timestamp, _>(to)?;
     out.push_sql(" AND x.ends_at > ");

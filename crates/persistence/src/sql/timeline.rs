@@ -4,15 +4,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, HasSqlType, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use domain_accounts::TimeZone;
 use domain_booking::{ItemTimeline, Occupancy, TimeWindow, WeeklyRule};
 
 use super::occupancy::{push_blackouts_within, push_item_bookings_within};
 use super::raw_query;
 use crate::common::{corrupt, window};
-use crate::db::DbConnection;
+use crate::db::{Backend, DbConnection};
 
 /// A row of [`ItemTimelineQuery`]: `(part, text_a, text_b, start, end, number, flags)`.
 type TimelineRow = (
@@ -120,14 +119,8 @@ raw_query!(
     )
 );
 
-impl<DB> QueryFragment<DB> for ItemTimelineQuery<'_>
-where
-    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    str: ToSql<Text, DB>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl QueryFragment<Backend> for ItemTimelineQuery<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
         out.push_sql(
             "SELECT CAST(0 AS BIGINT), l.timezone, CAST(NULL AS TEXT), \
              CAST(NULL AS TIMESTAMP), CAST(NULL AS TIMESTAMP), CAST(e.quantity AS BIGINT), \
