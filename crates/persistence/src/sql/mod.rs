@@ -2,7 +2,8 @@
 //! share (`raw_query!`, `raw_expression!`). Each writes a fixed SQL text per variant, so diesel
 //! caches it as a prepared statement by that text, as it does DSL queries (`sql_query` and
 //! `dsl::sql` are never cached). `bench/ceiling-*.sql` copy some of these texts: change one,
-//! and change the ceiling with it. The repositories call them; the rest of their SQL is DSL.
+//! and copy the ceiling again. The repositories call them; the rest of their SQL is DSL.
+//! docs/architecture.md (Persistence) has the same index as a table.
 //!
 //! Index: what each one is, who uses it, why it is not DSL.
 //! - [`blocking`]: `push_blocking` / `Blocking`, "this booking holds capacity at `now`"
@@ -12,8 +13,8 @@
 //!   rule is written once.
 //! - [`occupancy`]: `OccupancyQuery`, an item's blocking bookings and blackouts within a range.
 //!   Used by `DieselAvailabilityRepository::occupancy` and the admission checks of bookings
-//!   (approval). A `UNION ALL` of two tables' rows with `COALESCE(units, <quantity>)`, built
-//!   from the same pieces as the timeline.
+//!   (approval). A `UNION ALL` over bookings and blackouts that shares its conditions
+//!   (`push_item_bookings_within`, `push_blackouts_within`) with the timeline below.
 //! - [`occupancy`]: `HoldsAndOccupancyQuery`, the customer's live holds (counted up to the
 //!   limit) and the item's occupancy. Used by `bookings::create` for an item, right after the
 //!   lock. A `UNION ALL` of heterogeneous rows (a count row with `NULL` times, then occupancy
