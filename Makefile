@@ -1,7 +1,7 @@
 # WaterTrek developer commands. `make run` and `make test` are all a newcomer needs.
 CARGO ?= cargo
 
-.PHONY: run seed bench bench-rules bench-http bench-memory test lint fmt fmt-check clippy migrate openapi openapi-check build
+.PHONY: run seed bench bench-rules bench-http bench-memory test lint fmt fmt-check clippy migrate openapi openapi-check build api-fuzz
 
 ## Serve on 127.0.0.1:8080 with SQLite (./data/watertrek.db), the demo data set loaded
 ## (idempotent) and Swagger UI at /swagger-ui/.
@@ -44,6 +44,13 @@ openapi-check:
 	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 	$(CARGO) run -q -p api-server -- openapi > target/openapi.json
 	python3 -m openapi_spec_validator target/openapi.json
+
+## schemathesis (all checks) against the OpenAPI document the release server serves, once per
+## role (anonymous, customer, vendor, admin), on a fresh SQLite database with the demo data.
+## Installs schemathesis into target/api-fuzz-venv; exceptions in fuzz/schemathesis.toml.
+api-fuzz:
+	$(CARGO) build --release -p api-server
+	bash fuzz/api-fuzz.sh
 
 ## Every benchmark: the booking rules' Criterion benchmarks, the HTTP load test, then the
 ## server's memory under a login flood.

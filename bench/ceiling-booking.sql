@@ -1,6 +1,7 @@
 -- pgbench: PostgreSQL's own ceiling for booking creation (see docs/performance.md, "Ceilings").
 -- The transaction the server runs for POST /bookings of an item, statement for statement as the
--- PostgreSQL log shows them (crates/persistence/src/bookings.rs: `create`), with no server, no
+-- PostgreSQL log shows them (crates/persistence/src/bookings.rs: `create`; the hold count and
+-- occupancy read and the INSERT are in crates/persistence/src/sql/), with no server, no
 -- HTTP, no token check and no listing read in front: BEGIN, the lock of the listing row, the
 -- hold count and occupancy read, the INSERT of the booking with its first event, COMMIT. The
 -- capacity check the domain makes between the read and the INSERT is left out (every window

@@ -12,13 +12,13 @@ use crate::catalog_dto::{money, MoneyDto};
 #[serde(deny_unknown_fields)]
 pub struct WeeklyRuleDto {
     /// 0 = Monday … 6 = Sunday.
-    #[schema(example = 0)]
+    #[schema(example = 0, minimum = 0, maximum = 6)]
     pub weekday: i64,
     /// Wall-clock `HH:MM`.
-    #[schema(example = "08:00")]
+    #[schema(example = "08:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start: String,
-    /// Wall-clock `HH:MM` after `start`; `24:00` is the end of the day.
-    #[schema(example = "18:00")]
+    /// Wall-clock `HH:MM` after `start`; `24:00` (or `00:00`) is the end of the day.
+    #[schema(example = "18:00", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub end: String,
 }
 
@@ -38,8 +38,10 @@ impl From<&booking::WeeklyRule> for WeeklyRuleDto {
 pub struct AvailabilityRequest {
     /// IANA time zone of the wall-clock times (also becomes the listing's); default the
     /// listing's current one.
-    #[schema(example = "Europe/Lisbon")]
+    #[schema(example = "Europe/Lisbon", min_length = 1)]
     pub timezone: Option<String>,
+    /// At most 50 rules.
+    #[schema(max_items = 50)]
     pub weekly: Vec<WeeklyRuleDto>,
 }
 
@@ -115,8 +117,11 @@ pub struct RangeParams {
 pub struct BlackoutRequest {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// Units taken (default: all).
+    /// After `start`.
+    /// Units taken (default: all); at most the item's quantity.
+    #[schema(minimum = 1, maximum = 10_000)]
     pub units: Option<i64>,
+    #[schema(max_length = 300)]
     pub reason: Option<String>,
 }
 
@@ -149,16 +154,21 @@ impl From<booking::Blackout> for BlackoutResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionsRequest {
+    /// One session: its start, in the future.
     pub start: Option<DateTime<Utc>>,
-    /// 0 = Monday … 6 = Sunday.
+    #[schema(schema_with = weekdays_schema)]
     pub weekdays: Option<Vec<i64>>,
-    /// Wall-clock `HH:MM` in the offering's time zone.
-    #[schema(example = "10:00")]
+    /// A recurrence: wall-clock `HH:MM` in the offering's time zone.
+    #[schema(example = "10:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub time: Option<String>,
-    /// Date `YYYY-MM-DD`, inclusive.
+    /// A recurrence: the first date, inclusive.
+    #[schema(format = Date)]
     pub from_date: Option<String>,
-    /// Date `YYYY-MM-DD`, inclusive; at most 366 days after `from_date`.
+    /// A recurrence: the last date, inclusive; at most 366 days after `from_date`.
+    #[schema(format = Date)]
     pub to_date: Option<String>,
+    /// Seats (default the offering's capacity).
+    #[schema(minimum = 1, maximum = 10_000)]
     pub capacity: Option<i64>,
 }
 
@@ -190,11 +200,18 @@ impl From<booking::Session> for SessionResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
+    /// An item (with `start`, `end` and `quantity`)…
     pub equipment_id: Option<String>,
     pub start: Option<DateTime<Utc>>,
+    /// After `start`.
     pub end: Option<DateTime<Utc>>,
+    /// Units (default 1).
+    #[schema(minimum = 1)]
     pub quantity: Option<i64>,
+    /// … or a session (with `participants`).
     pub session_id: Option<String>,
+    /// Seats (default 1).
+    #[schema(minimum = 1)]
     pub participants: Option<i64>,
 }
 
@@ -287,15 +304,21 @@ impl TryFrom<SessionsRequest> for booking::SessionInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingRequest {
+    /// An item (with `start`, `end` and `quantity`)…
     pub equipment_id: Option<String>,
     pub start: Option<DateTime<Utc>>,
+    /// After `start`.
     pub end: Option<DateTime<Utc>>,
-    /// Units (equipment), default 1.
+    /// Units (equipment), default 1; at most the item's quantity.
+    #[schema(minimum = 1)]
     pub quantity: Option<i64>,
+    /// … or a session (with `participants`).
     pub session_id: Option<String>,
-    /// Seats (sessions), default 1.
+    /// Seats (sessions), default 1; at most the session's capacity.
+    #[schema(minimum = 1)]
     pub participants: Option<i64>,
-    /// For the vendor, at most 1000 characters.
+    /// For the vendor.
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
 }
 
@@ -319,8 +342,7 @@ impl BookingRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BookingResponse {
     pub id: String,
-    /// `requested`, `approved`, `confirmed`, `declined`, `cancelled` or `expired`.
-    #[schema(example = "requested")]
+    #[schema(value_type = BookingStatusDto)]
     pub status: String,
     /// `equipment` or `adventure`.
     pub kind: String,
@@ -402,15 +424,51 @@ impl From<domain_core::Page<booking::BookingRecord>> for BookingPage {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct BookingListParams {
-    /// A status (`requested`, `approved`, …).
+    #[param(value_type = Option<BookingStatusDto>)]
     pub status: Option<String>,
     /// Bookings overlapping `[from, to)` (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// A listing id.
     pub listing: Option<String>,
+    /// From 1 (default 1).
+    #[param(minimum = 1, maximum = 4_294_967_295_u32, format = Int64)]
     pub page: Option<u32>,
+    /// 1 to 100 (default 20); larger is 400.
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
+}
+
+/// Where a booking is in its lifecycle.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BookingStatusDto {
+    Requested,
+    Approved,
+    Confirmed,
+    Declined,
+    Cancelled,
+    Expired,
+}
+
+/// The weekdays of a recurrence: distinct days, 0 = Monday … 6 = Sunday (or `null`: none).
+fn weekdays_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .maximum(Some(6)),
+        )
+        .min_items(Some(1))
+        .max_items(Some(7))
+        .unique_items(true)
+        .description(Some(
+            "A recurrence: distinct weekdays, 0 = Monday … 6 = Sunday.",
+        ))
+        .build()
 }
 
 /// The optional body of approve, decline, cancel and confirm.
@@ -418,6 +476,7 @@ pub struct BookingListParams {
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
     /// Required when a vendor or an admin cancels.
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
 }
 

@@ -43,14 +43,60 @@ impl From<catalog::Category> for CategoryResponse {
     }
 }
 
-/// Create (both fields required) or change (either) a category.
+/// A new category. (The handler reads it as a [`CategoryRequest`], so that it reports every
+/// missing or invalid field at once.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // Documents the body of a create.
+pub struct NewCategoryRequest {
+    /// Lower-case letters and digits with single hyphens between them.
+    #[schema(
+        example = "kayak",
+        min_length = 3,
+        max_length = 60,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
+    pub slug: String,
+    #[schema(
+        example = "Kayaks",
+        min_length = 1,
+        max_length = 200,
+        pattern = "<text-not-blank>"
+    )]
+    pub name: String,
+}
+
+/// Changes to a category: either field or both.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRequest {
-    #[schema(example = "kayak")]
+    /// Lower-case letters and digits with single hyphens between them.
+    #[schema(
+        example = "kayak",
+        min_length = 3,
+        max_length = 60,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: Option<String>,
-    #[schema(example = "Kayaks")]
+    #[schema(
+        example = "Kayaks",
+        min_length = 1,
+        max_length = 200,
+        pattern = "<text-not-blank>"
+    )]
     pub name: Option<String>,
+}
+
+/// A listing's `attributes`: a JSON object of at most 50 keys (or `null`: none given).
+fn attributes_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .max_properties(Some(catalog::MAX_ATTRIBUTES))
+        .description(Some(
+            "Free-form filterable metadata: a JSON object of at most 50 keys and 8 KiB.",
+        ))
+        .build()
 }
 
 /// Declares a listing body: the fields every listing has, then the fields of its kind, and its
@@ -67,37 +113,50 @@ macro_rules! listing_body {
         #[serde(deny_unknown_fields)]
         $(#[$attr])*
         pub struct $name {
-            /// Category slug of the listing's kind. Required on create.
+            /// Category slug of the listing's kind (an existing category). Required on create.
+            #[schema(min_length = 1)]
             pub category: Option<String>,
+            /// Required on create.
+            #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
             pub title: Option<String>,
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<String>, nullable)]
+            #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = "<text>")]
             pub description: Option<Option<String>>,
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<String>, nullable)]
+            #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "<text>")]
             pub address: Option<Option<String>>,
+            /// Required on create.
+            #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
             pub city: Option<String>,
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<String>, nullable)]
+            #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
             pub region: Option<Option<String>>,
-            /// ISO 3166-1 alpha-2.
+            /// ISO 3166-1 alpha-2. Required on create.
+            #[schema(example = "PT", min_length = 2, max_length = 2)]
             pub country: Option<String>,
+            /// With `longitude`.
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<f64>, nullable)]
+            #[schema(value_type = Option<f64>, nullable, minimum = -90, maximum = 90)]
             pub latitude: Option<Option<f64>>,
+            /// With `latitude`.
             #[serde(default, deserialize_with = "patch")]
-            #[schema(value_type = Option<f64>, nullable)]
+            #[schema(value_type = Option<f64>, nullable, minimum = -180, maximum = 180)]
             pub longitude: Option<Option<f64>>,
             /// IANA time zone; default the vendor's.
+            #[schema(example = "Europe/Lisbon", min_length = 1)]
             pub timezone: Option<String>,
-            /// ISO 4217.
+            /// ISO 4217. Required on create.
+            #[schema(example = "EUR", min_length = 3, max_length = 3)]
             pub currency: Option<String>,
+            /// Default 0.
+            #[schema(minimum = 0, maximum = 525_600)]
             pub lead_time_minutes: Option<i64>,
-            /// `flexible`, `moderate` (default) or `strict`.
+            /// Default `moderate`.
+            #[schema(value_type = Option<CancellationPolicyDto>)]
             pub cancellation_policy: Option<String>,
             pub is_active: Option<bool>,
-            /// Free-form filterable metadata (a JSON object).
-            #[schema(value_type = Option<Object>)]
+            /// Free-form filterable metadata: a JSON object of at most 50 keys and 8 KiB.
+            #[schema(schema_with = attributes_schema)]
             pub attributes: Option<Value>,
             $( $(#[$field_attr])* pub $field: $ty, )*
         }
@@ -138,33 +197,39 @@ listing_body! {
         "unit_price": 4500, "daily_cap": 30000, "quantity": 2, "buffer_minutes": 30
     }))]
     pub struct EquipmentBody {
-        /// Unique among your items.
+        /// Unique among your items: letters, digits and `- _ . /`.
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<String>, nullable)]
+        #[schema(value_type = Option<String>, nullable, max_length = 64, pattern = r"^[A-Za-z0-9._/\-]*$")]
         pub item_code: Option<Option<String>>,
-        /// `hour` or `day`.
+        /// Required on create.
+        #[schema(value_type = Option<PricingUnitDto>)]
         pub pricing_unit: Option<String>,
-        /// Minor units per pricing unit.
+        /// Minor units per pricing unit. Required on create.
+        #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
         pub unit_price: Option<i64>,
         /// Hourly items: the most one 24-hour block costs.
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<i64>, nullable)]
+        #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 10_000_000_000_i64)]
         pub daily_cap: Option<Option<i64>>,
         /// Daily items: the most one 7-day block costs.
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<i64>, nullable)]
+        #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 10_000_000_000_i64)]
         pub weekly_price: Option<Option<i64>>,
         /// Identical units (default 1).
+        #[schema(minimum = 1, maximum = 10_000)]
         pub quantity: Option<i64>,
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<i64>, nullable)]
+        #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 525_600)]
         pub min_duration_minutes: Option<Option<i64>>,
+        /// At least `min_duration_minutes`.
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<i64>, nullable)]
+        #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 525_600)]
         pub max_duration_minutes: Option<Option<i64>>,
         /// Turnaround after each rental (default 0).
+        #[schema(minimum = 0, maximum = 10_080)]
         pub buffer_minutes: Option<i64>,
         /// How far ahead bookings may start (default 365).
+        #[schema(minimum = 1, maximum = 1_095)]
         pub max_advance_days: Option<i64>,
     }
 }
@@ -180,13 +245,19 @@ listing_body! {
     }))]
     pub struct AdventureBody {
         #[serde(default, deserialize_with = "patch")]
-        #[schema(value_type = Option<String>, nullable)]
+        #[schema(value_type = Option<String>, nullable, max_length = 300, pattern = "<text>")]
         pub meeting_point: Option<Option<String>>,
-        /// Minor units per participant.
+        /// Minor units per participant. Required on create.
+        #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
         pub price_per_person: Option<i64>,
+        /// Required on create.
+        #[schema(minimum = 1, maximum = 43_200)]
         pub duration_minutes: Option<i64>,
-        /// Seats per session.
+        /// Seats per session. Required on create.
+        #[schema(minimum = 1, maximum = 10_000)]
         pub capacity: Option<i64>,
+        /// At most `capacity` (default 1).
+        #[schema(minimum = 1, maximum = 10_000)]
         pub min_participants: Option<i64>,
     }
 }
@@ -223,17 +294,58 @@ impl From<catalog::ListingImage> for ImageResponse {
     }
 }
 
-/// The multipart form of an image upload.
-#[derive(Debug, ToSchema)]
+/// The multipart form of an image upload: exactly these parts, each at most once.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)] // Documents the form; the handler reads the parts one by one.
 pub struct ImageUploadForm {
     /// JPEG, PNG or WebP, judged by content; at most `MAX_UPLOAD_BYTES`.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
-    pub alt_text: Option<String>,
-    /// The first image is primary regardless.
-    pub is_primary: Option<bool>,
-    pub position: Option<i64>,
+    /// At most 300 characters (blank: none).
+    #[schema(required = false, max_length = 300)]
+    pub alt_text: String,
+    /// Make it the primary image (the first image is primary regardless).
+    #[schema(value_type = FormBoolean, required = false)]
+    pub is_primary: String,
+    /// Where it goes among the listing's images (default: last).
+    #[schema(required = false, minimum = 0, maximum = 1_000)]
+    pub position: i64,
+}
+
+/// A yes or no in a form part.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // Documents the values the upload form accepts.
+pub enum FormBoolean {
+    #[schema(rename = "true")]
+    True,
+    #[schema(rename = "false")]
+    False,
+    #[schema(rename = "1")]
+    One,
+    #[schema(rename = "0")]
+    Zero,
+    #[schema(rename = "on")]
+    On,
+    #[schema(rename = "off")]
+    Off,
+}
+
+/// How an equipment item is priced.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PricingUnitDto {
+    Hour,
+    Day,
+}
+
+/// The refund rules of a listing.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CancellationPolicyDto {
+    Flexible,
+    Moderate,
+    Strict,
 }
 
 /// Changes to an image's metadata.
@@ -242,9 +354,10 @@ pub struct ImageUploadForm {
 pub struct ImagePatch {
     /// `true` makes this image the primary one (and the others not).
     pub is_primary: Option<bool>,
+    #[schema(minimum = 0, maximum = 1_000)]
     pub position: Option<i64>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 300)]
     pub alt_text: Option<Option<String>>,
 }
 
@@ -283,6 +396,7 @@ pub struct ListingCommon {
     pub timezone: String,
     pub currency: String,
     pub lead_time_minutes: i64,
+    #[schema(value_type = CancellationPolicyDto)]
     pub cancellation_policy: String,
     pub is_active: bool,
     #[schema(value_type = Object)]
@@ -332,7 +446,7 @@ pub struct EquipmentResponse {
     #[serde(flatten)]
     pub common: ListingCommon,
     pub item_code: Option<String>,
-    /// `hour` or `day`.
+    #[schema(value_type = PricingUnitDto)]
     pub pricing_unit: String,
     pub unit_price: MoneyDto,
     pub daily_cap: Option<MoneyDto>,
@@ -476,28 +590,37 @@ pub struct BrowseParams {
     /// Category slug.
     pub category: Option<String>,
     /// Case-insensitive substring of address, city, region or country (code).
+    #[param(max_length = 200)]
     pub location: Option<String>,
     /// Inclusive lower bound on the unit price / price per person, minor units.
+    #[param(minimum = 0)]
     pub min_price: Option<i64>,
-    /// Inclusive upper bound, minor units.
+    /// Inclusive upper bound, minor units; not below `min_price`.
+    #[param(minimum = 0)]
     pub max_price: Option<i64>,
     /// Case-insensitive substring of title or description.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Vendor slug.
     pub vendor: Option<String>,
-    /// `newest` (default), `price` or `-price`.
+    /// Default `newest`.
+    #[param(value_type = Option<SortDto>)]
     pub sort: Option<String>,
     /// With `available_to`: equipment with `quantity` units free for the whole window, or
     /// adventures with a session inside it that has `participants` seats left (RFC 3339).
     pub available_from: Option<DateTime<Utc>>,
     pub available_to: Option<DateTime<Utc>>,
-    /// Units wanted in the availability window (equipment), default 1.
+    /// Units wanted in the availability window (equipment), default 1; only with the window.
+    #[param(minimum = 1)]
     pub quantity: Option<i64>,
-    /// Seats wanted in the availability window (adventures), default 1.
+    /// Seats wanted in the availability window (adventures), default 1; only with the window.
+    #[param(minimum = 1)]
     pub participants: Option<i64>,
-    /// From 1.
+    /// From 1 (default 1).
+    #[param(minimum = 1, maximum = 4_294_967_295_u32, format = Int64)]
     pub page: Option<u32>,
-    /// 1 to 100, default 20.
+    /// 1 to 100 (default 20); larger is 400.
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
 }
 
@@ -523,8 +646,23 @@ impl From<BrowseParams> for catalog::BrowseQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
+    /// From 1 (default 1).
+    #[param(minimum = 1, maximum = 4_294_967_295_u32, format = Int64)]
     pub page: Option<u32>,
+    /// 1 to 100 (default 20); larger is 400.
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
+}
+
+/// The order of a browse.
+#[derive(Debug, Serialize, ToSchema)]
+pub enum SortDto {
+    #[serde(rename = "newest")]
+    Newest,
+    #[serde(rename = "price")]
+    Price,
+    #[serde(rename = "-price")]
+    PriceDescending,
 }
 
 /// A vendor's storefront: public profile and active listings (newest 100 of each kind).

@@ -28,15 +28,22 @@ pub enum RegistrableRole {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Case-insensitive; stored trimmed and lower-cased.
-    #[schema(example = "ana@example.com")]
+    #[schema(example = "ana@example.com", format = Email, max_length = 254)]
     pub email: String,
-    /// 8 to 128 characters.
-    #[schema(example = "correct horse battery")]
+    /// 8 to 128 characters, not only white space.
+    #[schema(
+        example = "correct horse battery",
+        min_length = 8,
+        max_length = 128,
+        pattern = "<text-not-blank>"
+    )]
     pub password: String,
     /// `customer` or `vendor` (`admin` is refused with 422).
     #[schema(value_type = RegistrableRole)]
     pub role: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
     pub full_name: Option<String>,
+    #[schema(max_length = 32, pattern = r"^\+?[ .()\-]*([0-9][ .()\-]*){5,20}$")]
     pub phone: Option<String>,
     /// Required for vendors, refused for customers.
     pub vendor: Option<VendorRegistration>,
@@ -45,21 +52,37 @@ pub struct RegisterRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VendorRegistration {
-    #[schema(example = "Blue Lagoon Boats")]
+    #[schema(
+        example = "Blue Lagoon Boats",
+        min_length = 1,
+        max_length = 200,
+        pattern = "<text-not-blank>"
+    )]
     pub business_name: String,
     /// Derived from `business_name` when absent (with a numeric suffix if taken).
-    #[schema(example = "blue-lagoon-boats")]
+    #[schema(
+        example = "blue-lagoon-boats",
+        min_length = 3,
+        max_length = 60,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: Option<String>,
+    #[schema(min_length = 1, max_length = 5000, pattern = "<text-not-blank>")]
     pub description: Option<String>,
+    #[schema(format = Email, max_length = 254)]
     pub contact_email: Option<String>,
+    #[schema(max_length = 32, pattern = r"^\+?[ .()\-]*([0-9][ .()\-]*){5,20}$")]
     pub contact_phone: Option<String>,
+    /// An `http://` or `https://` URL.
+    #[schema(max_length = 300, pattern = r"^https?://[^/\s][^\s]*$")]
     pub website: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
     pub city: Option<String>,
     /// ISO 3166-1 alpha-2.
-    #[schema(example = "PT")]
+    #[schema(example = "PT", min_length = 2, max_length = 2)]
     pub country: Option<String>,
     /// IANA time zone; default `UTC`.
-    #[schema(example = "Europe/Lisbon")]
+    #[schema(example = "Europe/Lisbon", min_length = 1)]
     pub timezone: Option<String>,
 }
 
@@ -105,7 +128,8 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeRequest {
     pub current_password: String,
-    /// 8 to 128 characters, different from the current one.
+    /// 8 to 128 characters, not only white space.
+    #[schema(min_length = 8, max_length = 128, pattern = r"\S")]
     pub new_password: String,
 }
 
@@ -114,10 +138,10 @@ pub struct PasswordChangeRequest {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub full_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^(\+?[ .()\-]*([0-9][ .()\-]*){5,20}| *)$")]
     pub phone: Option<Option<String>>,
 }
 
@@ -135,26 +159,31 @@ impl From<UserPatch> for accounts::UserPatchInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VendorProfilePatch {
+    #[schema(min_length = 1, max_length = 200, pattern = "<text-not-blank>")]
     pub business_name: Option<String>,
+    #[schema(min_length = 3, max_length = 60, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = "<text>")]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 254)]
     pub contact_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^(\+?[ .()\-]*([0-9][ .()\-]*){5,20}| *)$")]
     pub contact_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 300)]
     pub website: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub city: Option<Option<String>>,
+    /// ISO 3166-1 alpha-2.
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 2)]
     pub country: Option<Option<String>>,
+    /// IANA time zone.
+    #[schema(min_length = 1)]
     pub timezone: Option<String>,
 }
 
@@ -179,16 +208,16 @@ impl From<VendorProfilePatch> for accounts::VendorProfilePatchInput {
 #[serde(deny_unknown_fields)]
 pub struct CustomerProfilePatch {
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub display_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 32, pattern = r"^(\+?[ .()\-]*([0-9][ .()\-]*){5,20}| *)$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub emergency_contact: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 200, pattern = "<text>")]
     pub driver_license_number: Option<Option<String>>,
 }
 
@@ -311,9 +340,9 @@ impl From<accounts::UserAccount> for UserResponse {
     }
 }
 
-/// The answer to register and login.
+/// The answer to register and login: the user and a token pair.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SessionResponse {
+pub struct AuthSession {
     pub user: UserResponse,
     /// A JWT (HS256) to send as `Authorization: Bearer …`.
     pub access_token: String,
@@ -326,7 +355,7 @@ pub struct SessionResponse {
     pub expires_in: i64,
 }
 
-impl From<accounts::Session> for SessionResponse {
+impl From<accounts::Session> for AuthSession {
     fn from(s: accounts::Session) -> Self {
         Self {
             user: s.account.into(),

@@ -18,21 +18,138 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct Problem {
     /// A URI naming the kind of problem: `urn:watertrek:problem:<code>`.
     #[serde(rename = "type")]
-    #[schema(example = "urn:watertrek:problem:validation_failed")]
+    #[schema(pattern = "^urn:watertrek:problem:[a-z_]+$")]
     pub problem_type: String,
-    #[schema(example = "Unprocessable Entity")]
+    /// The status's reason phrase.
     pub title: String,
-    #[schema(example = 422)]
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
-    #[schema(example = "some fields are invalid")]
+    /// What went wrong, for people.
     pub detail: String,
     /// A stable, machine-readable code.
-    #[schema(example = "validation_failed")]
+    #[schema(pattern = "^[a-z_]+$")]
     pub code: String,
     /// Messages per request field (validation failures only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<std::collections::HashMap<String, Vec<String>>>)]
+    #[schema(value_type = std::collections::HashMap<String, Vec<String>>, required = false)]
     pub errors: Option<ValidationErrors>,
+}
+
+/// The problem responses of the OpenAPI document (`components.responses`), defined once and
+/// referenced by the operations: `(status = 404, response = NotFound)`. An operation that
+/// explains what a status means for it writes `(status = 409, description = "…")` instead;
+/// [`crate::openapi`] turns that into a reference to the same response with that description.
+/// Each example is the body the server sends, rendered from the [`ApiError`] it sends.
+pub mod responses {
+    use actix_web::http::StatusCode;
+    use domain_core::ValidationErrors;
+    use utoipa::openapi::header::Header;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+
+    use super::{ApiError, PROBLEM_JSON};
+
+    fn problem(description: &str, example: &ApiError) -> ResponseBuilder {
+        ResponseBuilder::new().description(description).content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .example(serde_json::to_value(example.problem()).ok())
+                .build(),
+        )
+    }
+
+    fn header(description: &str, schema_type: Type) -> Header {
+        let mut header = Header::new(ObjectBuilder::new().schema_type(schema_type));
+        header.description = Some(description.to_owned());
+        header
+    }
+
+    macro_rules! problem_responses {
+        ($($(#[$doc:meta])* $name:ident = $status:literal, $description:literal, $example:expr $(, header $header:literal: $type:ident $header_description:literal)?;)*) => {
+            $(
+                $(#[$doc])*
+                pub struct $name;
+
+                impl<'r> utoipa::ToResponse<'r> for $name {
+                    fn response() -> (&'r str, RefOr<Response>) {
+                        #[allow(unused_mut)]
+                        let mut response = problem($description, &$example);
+                        $(response = response.header($header, header($header_description, Type::$type));)?
+                        (stringify!($name), response.build().into())
+                    }
+                }
+            )*
+
+            /// The name of the shared response of `status`, if there is one.
+            pub fn component_of(status: u16) -> Option<&'static str> {
+                match status {
+                    $($status => Some(stringify!($name)),)*
+                    _ => None,
+                }
+            }
+
+            /// Every shared response, for `components(responses(...))` of the document.
+            pub fn all() -> Vec<(&'static str, RefOr<Response>)> {
+                vec![$(<$name as utoipa::ToResponse>::response()),*]
+            }
+        };
+    }
+
+    problem_responses! {
+        BadRequest = 400,
+            "Malformed request: a body that is not well-formed JSON, or a malformed query or path.",
+            ApiError::bad_request("malformed JSON: expected value at line 1 column 1");
+        Unauthorized = 401,
+            "No valid access token (missing, invalid, expired or revoked), or wrong credentials.",
+            ApiError::unauthorized("the access token is missing, invalid or expired"),
+            header "WWW-Authenticate": String "Always `Bearer`.";
+        Forbidden = 403,
+            "Authenticated, but the caller's role may not do this.",
+            ApiError::forbidden("your role may not do this");
+        NotFound = 404,
+            "No such resource, or not one the caller may see.",
+            ApiError::not_found();
+        Conflict = 409,
+            "The request conflicts with the current state. Codes: `email_taken`, `slug_taken`, \
+             `item_code_taken`, `category_in_use`, `listing_has_bookings`, \
+             `listing_has_payments`, `too_many_images`, `slot_taken`, `too_many_active_holds`, \
+             `illegal_transition`, `hold_lapsed`.",
+            ApiError::conflict("slot_taken", "not enough free units or seats at that time");
+        PayloadTooLarge = 413,
+            "The body or the upload is larger than the server accepts.",
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large");
+        UnsupportedMediaType = 415,
+            "The body's Content-Type is missing or not the one the operation takes (JSON \
+             operations take `application/json`).",
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the request body must be JSON (Content-Type: application/json)",
+            );
+        UnprocessableEntity = 422,
+            "Well-formed but invalid: `errors` names each field and what is wrong with it. \
+             Codes: `validation_failed`, `booking_rules_violated`.",
+            ApiError::validation(ValidationErrors::single("email", "is not a valid e-mail address"));
+        TooManyRequests = 429,
+            "Rate limited; retry after the number of seconds in `Retry-After`.",
+            ApiError::rate_limited(30),
+            header "Retry-After": Integer "Seconds to wait before retrying.";
+        InternalServerError = 500,
+            "The server failed; nothing about the cause is shown (it is logged).",
+            ApiError::internal("");
+        BadGateway = 502,
+            "The payment provider refused the request.",
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "payment_provider_refused",
+                "the payment provider refused the request",
+            );
+        ServiceUnavailable = 503,
+            "The database (or the payment provider) did not answer in time; retry later.",
+            ApiError::unavailable("");
+    }
 }
 
 /// An error on its way to becoming a problem response.
@@ -163,6 +280,18 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         self.code
     }
+
+    /// The body of the response.
+    pub fn problem(&self) -> Problem {
+        Problem {
+            problem_type: format!("urn:watertrek:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_owned(),
+            errors: self.errors.clone(),
+        }
+    }
 }
 
 /// The full chain of causes, for logs.
@@ -199,14 +328,7 @@ impl ResponseError for ApiError {
                 "request refused"
             );
         }
-        let body = Problem {
-            problem_type: format!("urn:watertrek:problem:{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: self.status.as_u16(),
-            detail: self.detail.clone(),
-            code: self.code.to_owned(),
-            errors: self.errors.clone(),
-        };
+        let body = self.problem();
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         if let Some(secs) = self.retry_after_secs {

@@ -102,8 +102,11 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
 /// Parses `bytes` as `T`: a body that is not JSON is 400, one that is not a JSON object is
 /// 400 (an array must not bind to fields by position), a string with control characters is
 /// 422 naming its field ([`crate::input`]), and serde's field errors are 422.
+///
+/// A number with a zero fraction (`2.0`, `4500.0`) is an integer, as JSON Schema and the
+/// OpenAPI document count it, so it is accepted where an integer is expected; `2.5` is not.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|error| ApiError::bad_request(format!("malformed JSON: {error}")))?;
     if !value.is_object() {
         return Err(ApiError::bad_request(
@@ -111,10 +114,38 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     crate::input::check_json(&value).map_err(ApiError::validation)?;
+    integral_numbers_as_integers(&mut value);
     serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
         let path = error.path().to_string();
-        field_error(&path, &error.into_inner())
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => field_error(&path, &inner),
+            _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
+        }
     })
+}
+
+/// Turns every float with a zero fraction that an `i64` holds exactly into that integer.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64() {
+                // 2^63 is the first float beyond i64; every integral float below it converts
+                // exactly.
+                const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+                if float.fract() == 0.0 && (-LIMIT..LIMIT).contains(&float) {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let integer = float as i64;
+                    *number = integer.into();
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(integral_numbers_as_integers);
+        }
+        _ => {}
+    }
 }
 
 fn field_error(path: &str, error: &serde_json::Error) -> ApiError {
@@ -275,6 +306,21 @@ mod tests {
         let (code, debug) = status(parse_json(b"{\"name\": \"a\\u0000b\"}"));
         assert_eq!(code, 422);
         assert!(debug.contains("\"name\""), "{debug}");
+    }
+
+    #[test]
+    fn integral_floats_are_integers_and_fractions_are_not() {
+        #[derive(Debug, Deserialize)]
+        struct Numbers {
+            count: i64,
+            latitude: f64,
+        }
+        let numbers: Numbers = parse_json(b"{\"count\": 4500.0, \"latitude\": 2}").unwrap();
+        assert_eq!((numbers.count, numbers.latitude), (4500, 2.0));
+        let error = parse_json::<Numbers>(b"{\"count\": 4500.5, \"latitude\": 2}").unwrap_err();
+        let response = actix_web::ResponseError::error_response(&error);
+        assert_eq!(response.status().as_u16(), 422);
+        assert!(parse_json::<Numbers>(b"{\"count\": 1e19, \"latitude\": 2}").is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 
 /// JSON body fields whose strings are free text: line breaks and tabs are allowed in them,
 /// and in any string inside them (the free-form `attributes` object).
-const FREE_TEXT_FIELDS: &[&str] = &[
+pub const FREE_TEXT_FIELDS: &[&str] = &[
     "attributes",
     "description",
     "meeting_point",

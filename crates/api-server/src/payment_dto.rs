@@ -129,9 +129,16 @@ impl From<payment::RefundPreview> for RefundPreviewResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateRequest {
-    /// `succeeded` or `failed`.
-    #[schema(example = "succeeded")]
+    #[schema(value_type = SimulatedOutcomeDto)]
     pub outcome: String,
+}
+
+/// The outcome of the card form to play.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SimulatedOutcomeDto {
+    Succeeded,
+    Failed,
 }
 
 /// The webhook's answer: the event was verified and is stored (now or before).

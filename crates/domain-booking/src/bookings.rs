@@ -1,196 +1,25 @@
-//! Booking requests and their lifecycle: ports and the use cases.
+//! Booking requests and their lifecycle: the use cases over the booking port.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use domain_accounts::{Principal, Role, UserId};
 use domain_catalog::{CatalogRepository, Listing, ListingKind};
-use domain_core::{Clock, Money, Page, PageRequest, StoreError, ValidationErrors};
+use domain_core::{Clock, Page, PageRequest, StoreError, ValidationErrors};
 
 use crate::availability::QuoteInput;
-use crate::capacity::{free_units, Occupancy};
-use crate::lifecycle::{
-    apply, payment_due, Action, Actor, BookingClock, BookingStatus, TransitionError,
+use crate::lifecycle::{apply, payment_due, Action, Actor, BookingStatus, TransitionError};
+use crate::ports::{
+    Admission, AvailabilityRepository, BookingEvent, BookingFilter, BookingRecord,
+    BookingRepository, Change, ChangeRefusal, CreateOutcome, ItemListing, NewBooking,
 };
-use crate::ports::{AvailabilityRepository, ItemListing, Session, SessionStatus};
-use crate::quote::{quote_adventure, quote_equipment, LineItem, Quote};
-use crate::rules::{is_bookable, is_session_bookable, Reason, SessionRules};
+use crate::quote::{quote_adventure, quote_equipment, Quote};
+use crate::rules::{fits_on_approval, is_bookable, is_session_bookable, Reason, SessionRules};
 use crate::terms::{check_participants, requested_window, ItemTerms};
 use crate::window::TimeWindow;
 
-/// A stored booking with the price snapshot taken when it was requested.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookingRecord {
-    pub id: String,
-    pub listing_id: String,
-    pub listing_kind: ListingKind,
-    pub listing_title: String,
-    pub session_id: Option<String>,
-    pub customer_id: UserId,
-    pub vendor_id: UserId,
-    pub status: BookingStatus,
-    pub window: TimeWindow,
-    /// `window.end` plus the item's buffer: the booking occupies `[start, occupied_until)`.
-    pub occupied_until: DateTime<Utc>,
-    /// Units (equipment) or participants (sessions).
-    pub quantity: i64,
-    pub total: Money,
-    pub line_items: Vec<LineItem>,
-    pub notes: Option<String>,
-    pub hold_expires_at: DateTime<Utc>,
-    pub payment_due_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl BookingRecord {
-    pub fn clock(&self) -> BookingClock {
-        BookingClock {
-            status: self.status,
-            hold_expires_at: self.hold_expires_at,
-            payment_due_at: self.payment_due_at,
-        }
-    }
-}
-
-/// A booking to insert.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewBooking {
-    pub listing_id: String,
-    pub session_id: Option<String>,
-    pub customer_id: UserId,
-    pub vendor_id: UserId,
-    pub window: TimeWindow,
-    /// `window.end` plus the item's buffer.
-    pub occupied_until: DateTime<Utc>,
-    pub quantity: i64,
-    pub quote: Quote,
-    pub notes: Option<String>,
-    pub hold_expires_at: DateTime<Utc>,
-    pub idempotency_key: Option<String>,
-    /// A fingerprint of the request, compared when an idempotency key is reused.
-    pub request_hash: String,
-    pub created_at: DateTime<Utc>,
-}
-
-/// What admission is judged on, read inside the writing transaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Admission {
-    /// The item's quantity and what occupies it over the booking's occupied window (the
-    /// booking itself excluded on approval).
-    Units {
-        quantity: i64,
-        occupied: Vec<Occupancy>,
-    },
-    /// The session, with seats taken by other blocking bookings.
-    Seats(Session),
-}
-
-/// What `create` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CreateOutcome {
-    Created(BookingRecord),
-    /// The same customer sent the same idempotency key with the same request before.
-    Replayed(BookingRecord),
-    /// The key was used before for a different request.
-    KeyConflict,
-    Refused(Vec<Reason>),
-    TooManyHolds,
-}
-
-/// One entry of a booking's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookingEvent {
-    pub from: Option<BookingStatus>,
-    pub to: BookingStatus,
-    pub actor: Actor,
-    pub actor_id: Option<UserId>,
-    pub reason: Option<String>,
-    pub at: DateTime<Utc>,
-}
-
-/// A transition decided by the domain, applied by the store with its event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub to: BookingStatus,
-    pub payment_due_at: Option<DateTime<Utc>>,
-    pub actor: Actor,
-    pub actor_id: Option<UserId>,
-    pub reason: Option<String>,
-}
-
-/// Why a transition was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ChangeRefusal {
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error("the capacity is no longer there")]
-    NoCapacity,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BookingFilter {
-    pub customer: Option<UserId>,
-    pub vendor: Option<UserId>,
-    pub status: Option<BookingStatus>,
-    /// Bookings overlapping `[from, to)`.
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub listing: Option<String>,
-}
-
-/// The decision function of `create`: admit (`Ok`) or the reasons not to.
-pub type Admit<'a> = &'a (dyn Fn(&Admission) -> Result<(), Vec<Reason>> + Sync);
 /// An owned decision function, built per request.
 type AdmitFn = Box<dyn Fn(&Admission) -> Result<(), Vec<Reason>> + Sync>;
-
-/// The decision function of `transition`.
-pub type Decide<'a> =
-    &'a (dyn Fn(&BookingRecord, &Admission) -> Result<Change, ChangeRefusal> + Sync);
-
-/// Storage of bookings. Every method is one transaction.
-pub trait BookingRepository: Send + Sync {
-    /// In one transaction that no other booking of the same listing (or session) can
-    /// interleave with — a row lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite:
-    /// 1. an idempotency key the customer used before → `Replayed` (same `request_hash`) or
-    ///    `KeyConflict`;
-    /// 2. `max_active_holds` live holds of the customer → `TooManyHolds`;
-    /// 3. reads the [`Admission`] at `now` and asks `admit`; refusal → `Refused`;
-    /// 4. inserts the booking and its first event (none → requested, by the customer).
-    fn create(
-        &self,
-        new: &NewBooking,
-        max_active_holds: i64,
-        now: DateTime<Utc>,
-        admit: Admit<'_>,
-    ) -> Result<CreateOutcome, StoreError>;
-
-    fn find(&self, id: &str) -> Result<Option<BookingRecord>, StoreError>;
-
-    /// Newest first.
-    fn list(
-        &self,
-        filter: &BookingFilter,
-        page: PageRequest,
-    ) -> Result<Page<BookingRecord>, StoreError>;
-
-    /// Under the same lock as `create`: loads the booking and the admission without it, asks
-    /// `decide`, and on `Ok` stores the change with its event. `None`: no such booking.
-    fn transition(
-        &self,
-        id: &str,
-        now: DateTime<Utc>,
-        decide: Decide<'_>,
-    ) -> Result<Option<Result<BookingRecord, ChangeRefusal>>, StoreError>;
-
-    /// The booking's history, oldest first.
-    fn events(&self, id: &str) -> Result<Vec<BookingEvent>, StoreError>;
-
-    /// Marks up to `limit` lapsed bookings (holds and payment deadlines passed at `now`)
-    /// `expired`, each with a system event; safe when several processes run it at once.
-    /// Returns how many it expired.
-    fn expire_lapsed(&self, now: DateTime<Utc>, limit: i64) -> Result<usize, StoreError>;
-}
 
 /// Booking settings (`BOOKING_HOLD_MINUTES`, `PAYMENT_WINDOW_MINUTES`,
 /// `MAX_ACTIVE_HOLDS_PER_CUSTOMER`).
@@ -261,6 +90,118 @@ pub struct BookingService {
 pub const MAX_NOTES_CHARS: usize = 1000;
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
 
+/// What every booking request carries, whatever it books.
+struct BookingRequest {
+    customer_id: UserId,
+    notes: Option<String>,
+    idempotency_key: Option<String>,
+    request_hash: String,
+    now: DateTime<Utc>,
+}
+
+impl BookingRequest {
+    #[allow(clippy::too_many_arguments)]
+    fn into_booking(
+        self,
+        listing: &Listing,
+        session_id: Option<String>,
+        window: TimeWindow,
+        occupied_until: DateTime<Utc>,
+        quantity: i64,
+        quote: Quote,
+        hold: Duration,
+    ) -> NewBooking {
+        NewBooking {
+            listing_id: listing.id.clone(),
+            session_id,
+            customer_id: self.customer_id,
+            vendor_id: listing.vendor.user_id.clone(),
+            window,
+            occupied_until,
+            quantity,
+            quote,
+            notes: self.notes,
+            hold_expires_at: self.now + hold,
+            idempotency_key: self.idempotency_key,
+            request_hash: self.request_hash,
+            created_at: self.now,
+        }
+    }
+}
+
+/// The reasons a request was refused under the lock, as the error: capacity alone is 409;
+/// any other rule is 422 (listing only those, not capacity).
+fn refusal(reasons: Vec<Reason>) -> RequestError {
+    if reasons.iter().all(Reason::is_capacity) {
+        RequestError::NoCapacity(reasons)
+    } else {
+        RequestError::RuleViolations(reasons.into_iter().filter(|r| !r.is_capacity()).collect())
+    }
+}
+
+/// Free text as stored: trimmed, empty as none, at most [`MAX_NOTES_CHARS`] characters (else
+/// an error under `field`).
+fn clean_text(errors: &mut ValidationErrors, field: &str, text: Option<String>) -> Option<String> {
+    let text = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_NOTES_CHARS)
+    {
+        errors.add(
+            field,
+            format!("must be at most {MAX_NOTES_CHARS} characters long"),
+        );
+    }
+    text
+}
+
+fn clean_notes(errors: &mut ValidationErrors, notes: Option<String>) -> Option<String> {
+    clean_text(errors, "notes", notes)
+}
+
+/// The fingerprint of a booking request that an idempotency key is bound to: SHA-256 (hex) of
+/// a canonical encoding of what was asked (target, window or participants, notes), each value
+/// length-prefixed so that no two requests encode alike. It depends on the request's values
+/// only, never on how a Rust type prints.
+pub fn request_fingerprint(input: &QuoteInput, notes: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let instant = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let fields: Vec<String> = match input {
+        QuoteInput::Equipment {
+            equipment_id,
+            start,
+            end,
+            quantity,
+        } => vec![
+            "equipment".into(),
+            equipment_id.clone(),
+            instant(start),
+            instant(end),
+            quantity.to_string(),
+        ],
+        QuoteInput::Session {
+            session_id,
+            participants,
+        } => vec![
+            "session".into(),
+            session_id.clone(),
+            participants.to_string(),
+        ],
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(b"watertrek-booking-request-v1");
+    for field in fields
+        .iter()
+        .map(String::as_str)
+        .chain([notes.unwrap_or("")])
+    {
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hasher.update([u8::from(notes.is_some())]);
+    hex::encode(hasher.finalize())
+}
+
 fn is_party(principal: &Principal, booking: &BookingRecord) -> bool {
     principal.is_admin()
         || principal.user_id == booking.customer_id
@@ -302,110 +243,34 @@ impl BookingService {
         if principal.role != Role::Customer {
             return Err(RequestError::Forbidden);
         }
-        let now = self.clock.now();
         let mut errors = ValidationErrors::new();
-        let notes = notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        if notes
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS)
-        {
-            errors.add(
-                "notes",
-                format!("must be at most {MAX_NOTES_CHARS} characters long"),
-            );
-        }
+        let notes = clean_notes(&mut errors, notes);
         if idempotency_key
             .as_ref()
             .is_some_and(|k| k.is_empty() || k.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS)
         {
             errors.add("Idempotency-Key", "must be 1 to 255 characters long");
         }
-        let request_hash = format!("{input:?}|{notes:?}");
-        let (new, admit): (NewBooking, AdmitFn) = match input {
+        let request = BookingRequest {
+            customer_id: principal.user_id.clone(),
+            request_hash: request_fingerprint(&input, notes.as_deref()),
+            notes,
+            idempotency_key,
+            now: self.clock.now(),
+        };
+        let (new, admit) = match input {
             QuoteInput::Equipment {
                 equipment_id,
                 start,
                 end,
                 quantity,
-            } => {
-                let window = requested_window(&mut errors, start, end, quantity);
-                errors.into_result().map_err(RequestError::Invalid)?;
-                let window = window.ok_or(RequestError::NotFound)?;
-                let ItemListing { listing, weekly } = self
-                    .availability
-                    .item_listing(&equipment_id)?
-                    .ok_or(RequestError::NotFound)?;
-                let ItemTerms {
-                    rules,
-                    hours,
-                    pricing,
-                } = ItemTerms::of(&listing, weekly).ok_or(RequestError::NotFound)?;
-                let occupied = rules.occupied_window(&window);
-                let new = NewBooking {
-                    listing_id: equipment_id,
-                    session_id: None,
-                    customer_id: principal.user_id.clone(),
-                    vendor_id: listing.vendor.user_id.clone(),
-                    window,
-                    occupied_until: occupied.end(),
-                    quantity,
-                    quote: quote_equipment(&pricing, &window, quantity),
-                    notes,
-                    hold_expires_at: now + self.settings.hold,
-                    idempotency_key,
-                    request_hash,
-                    created_at: now,
-                };
-                let admit = move |admission: &Admission| match admission {
-                    Admission::Units { occupied, .. } => {
-                        is_bookable(&rules, &hours, start, end, quantity, occupied, now)
-                    }
-                    Admission::Seats(_) => Err(vec![Reason::ListingInactive]),
-                };
-                (new, Box::new(admit))
-            }
+            } => self.item_request(request, errors, equipment_id, start, end, quantity)?,
             QuoteInput::Session {
                 session_id,
                 participants,
-            } => {
-                check_participants(&mut errors, participants);
-                errors.into_result().map_err(RequestError::Invalid)?;
-                let session = self
-                    .availability
-                    .find_session(&session_id, now)?
-                    .ok_or(RequestError::NotFound)?;
-                let listing = self.listing(ListingKind::Adventure, &session.listing_id)?;
-                if SessionRules::of(&session, &listing).is_none() {
-                    return Err(RequestError::NotFound);
-                }
-                let new = NewBooking {
-                    listing_id: session.listing_id.clone(),
-                    session_id: Some(session.id.clone()),
-                    customer_id: principal.user_id.clone(),
-                    vendor_id: listing.vendor.user_id.clone(),
-                    window: session.window,
-                    occupied_until: session.window.end(),
-                    quantity: participants,
-                    quote: quote_adventure(listing.spec.price, listing.spec.currency, participants),
-                    notes,
-                    hold_expires_at: now + self.settings.hold,
-                    idempotency_key,
-                    request_hash,
-                    created_at: now,
-                };
-                // The session as read under the lock (capacity, status, seats taken).
-                let admit = move |admission: &Admission| match admission {
-                    Admission::Seats(session) => match SessionRules::of(session, &listing) {
-                        Some(rules) => {
-                            is_session_bookable(&rules, participants, session.seats_taken, now)
-                        }
-                        None => Err(vec![Reason::ListingInactive]),
-                    },
-                    Admission::Units { .. } => Err(vec![Reason::ListingInactive]),
-                };
-                (new, Box::new(admit))
-            }
+            } => self.session_request(request, errors, session_id, participants)?,
         };
+        let now = new.created_at;
         match self
             .bookings
             .create(&new, self.settings.max_active_holds, now, admit.as_ref())?
@@ -420,16 +285,89 @@ impl BookingService {
             }),
             CreateOutcome::KeyConflict => Err(RequestError::KeyConflict),
             CreateOutcome::TooManyHolds => Err(RequestError::TooManyHolds),
-            CreateOutcome::Refused(reasons) => {
-                if reasons.iter().all(Reason::is_capacity) {
-                    Err(RequestError::NoCapacity(reasons))
-                } else {
-                    Err(RequestError::RuleViolations(
-                        reasons.into_iter().filter(|r| !r.is_capacity()).collect(),
-                    ))
-                }
-            }
+            CreateOutcome::Refused(reasons) => Err(refusal(reasons)),
         }
+    }
+
+    /// The booking of `quantity` units of an equipment item for `[start, end)`, and how to
+    /// judge it under the lock: the item's rules over what occupies it then.
+    fn item_request(
+        &self,
+        request: BookingRequest,
+        mut errors: ValidationErrors,
+        equipment_id: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        quantity: i64,
+    ) -> Result<(NewBooking, AdmitFn), RequestError> {
+        let window = requested_window(&mut errors, start, end, quantity);
+        errors.into_result().map_err(RequestError::Invalid)?;
+        let window = window.ok_or(RequestError::NotFound)?;
+        let ItemListing { listing, weekly } = self
+            .availability
+            .item_listing(&equipment_id)?
+            .ok_or(RequestError::NotFound)?;
+        let ItemTerms {
+            rules,
+            hours,
+            pricing,
+        } = ItemTerms::of(&listing, weekly).ok_or(RequestError::NotFound)?;
+        let now = request.now;
+        let new = request.into_booking(
+            &listing,
+            None,
+            window,
+            rules.occupied_window(&window).end(),
+            quantity,
+            quote_equipment(&pricing, &window, quantity),
+            self.settings.hold,
+        );
+        let admit = move |admission: &Admission| match admission {
+            Admission::Units { occupied, .. } => {
+                is_bookable(&rules, &hours, start, end, quantity, occupied, now)
+            }
+            Admission::Seats(_) => Err(vec![Reason::ListingInactive]),
+        };
+        Ok((new, Box::new(admit)))
+    }
+
+    /// The booking of `participants` seats of an adventure session, and how to judge it under
+    /// the lock: the session as read then (capacity, status, seats taken).
+    fn session_request(
+        &self,
+        request: BookingRequest,
+        mut errors: ValidationErrors,
+        session_id: String,
+        participants: i64,
+    ) -> Result<(NewBooking, AdmitFn), RequestError> {
+        check_participants(&mut errors, participants);
+        errors.into_result().map_err(RequestError::Invalid)?;
+        let now = request.now;
+        let session = self
+            .availability
+            .find_session(&session_id, now)?
+            .ok_or(RequestError::NotFound)?;
+        let listing = self.listing(ListingKind::Adventure, &session.listing_id)?;
+        if SessionRules::of(&session, &listing).is_none() {
+            return Err(RequestError::NotFound);
+        }
+        let new = request.into_booking(
+            &listing,
+            Some(session.id.clone()),
+            session.window,
+            session.window.end(),
+            participants,
+            quote_adventure(listing.spec.price, listing.spec.currency, participants),
+            self.settings.hold,
+        );
+        let admit = move |admission: &Admission| match admission {
+            Admission::Seats(session) => match SessionRules::of(session, &listing) {
+                Some(rules) => is_session_bookable(&rules, participants, session.seats_taken, now),
+                None => Err(vec![Reason::ListingInactive]),
+            },
+            Admission::Units { .. } => Err(vec![Reason::ListingInactive]),
+        };
+        Ok((new, Box::new(admit)))
     }
 
     /// A booking its parties (customer, vendor) and admins may see; `NotFound` for others.
@@ -489,50 +427,27 @@ impl BookingService {
         } else {
             Actor::Customer
         };
-        let reason = reason
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
-        if reason
-            .as_ref()
-            .is_some_and(|r| r.chars().count() > MAX_NOTES_CHARS)
-        {
-            return Err(ActionError::Invalid(ValidationErrors::single(
-                "reason",
-                format!("must be at most {MAX_NOTES_CHARS} characters long"),
-            )));
-        }
+        let mut errors = ValidationErrors::new();
+        let reason = clean_text(&mut errors, "reason", reason);
+        errors.into_result().map_err(ActionError::Invalid)?;
         let now = self.clock.now();
         let payment_window = self.settings.payment_window;
         let actor_id = principal.user_id.clone();
-        let decide = |booking: &BookingRecord,
-                      admission: &Admission|
-         -> Result<Change, ChangeRefusal> {
-            let to = apply(&booking.clock(), action, actor, reason.as_deref(), now)?;
-            if action == Action::Approve {
-                let fits = match admission {
-                    Admission::Units { quantity, occupied } => {
-                        TimeWindow::new(booking.window.start(), booking.occupied_until).is_ok_and(
-                            |window| free_units(*quantity, occupied, &window) >= booking.quantity,
-                        )
-                    }
-                    Admission::Seats(session) => {
-                        session.status == SessionStatus::Scheduled
-                            && session.capacity - session.seats_taken >= booking.quantity
-                    }
-                };
-                if !fits {
+        let decide =
+            |booking: &BookingRecord, admission: &Admission| -> Result<Change, ChangeRefusal> {
+                let to = apply(&booking.clock(), action, actor, reason.as_deref(), now)?;
+                if action == Action::Approve && !fits_on_approval(booking, admission) {
                     return Err(ChangeRefusal::NoCapacity);
                 }
-            }
-            Ok(Change {
-                to,
-                payment_due_at: (action == Action::Approve)
-                    .then(|| payment_due(now, payment_window)),
-                actor,
-                actor_id: Some(actor_id.clone()),
-                reason: reason.clone(),
-            })
-        };
+                Ok(Change {
+                    to,
+                    payment_due_at: (action == Action::Approve)
+                        .then(|| payment_due(now, payment_window)),
+                    actor,
+                    actor_id: Some(actor_id.clone()),
+                    reason: reason.clone(),
+                })
+            };
         match self.bookings.transition(id, now, &decide)? {
             None => Err(ActionError::NotFound),
             Some(Ok(booking)) => Ok(booking),

@@ -38,3 +38,5 @@ pub use rules::*;
 pub use sessions::*;
 pub use terms::*;
 pub use window::*;
+#[cfg(test)]
+mod service_tests;

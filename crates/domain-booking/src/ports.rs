@@ -1,14 +1,18 @@
-//! What the booking rules need from storage.
+//! What the booking rules need from storage: the availability and booking repositories, with
+//! the records they exchange. Adapters implement them (diesel in `persistence`); services are
+//! tested against their mockall doubles (feature `mocks`).
 
 use chrono::{DateTime, Utc};
-use domain_core::StoreError;
+use domain_core::{Money, Page, PageRequest, StoreError};
 
 use domain_accounts::{TimeZone, UserId};
-use domain_catalog::Listing;
+use domain_catalog::{Listing, ListingKind};
 
 use crate::capacity::Occupancy;
 use crate::hours::WeeklyRule;
-use crate::lifecycle::Actor;
+use crate::lifecycle::{Actor, BookingClock, BookingStatus, TransitionError};
+use crate::quote::{LineItem, Quote};
+use crate::rules::Reason;
 use crate::window::TimeWindow;
 
 /// A period in which some (or all) units of an item are unavailable.
@@ -203,4 +207,180 @@ pub trait AvailabilityRepository: Send + Sync {
         actor_id: &UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError>;
+}
+
+/// A stored booking with the price snapshot taken when it was requested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRecord {
+    pub id: String,
+    pub listing_id: String,
+    pub listing_kind: ListingKind,
+    pub listing_title: String,
+    pub session_id: Option<String>,
+    pub customer_id: UserId,
+    pub vendor_id: UserId,
+    pub status: BookingStatus,
+    pub window: TimeWindow,
+    /// `window.end` plus the item's buffer: the booking occupies `[start, occupied_until)`.
+    pub occupied_until: DateTime<Utc>,
+    /// Units (equipment) or participants (sessions).
+    pub quantity: i64,
+    pub total: Money,
+    pub line_items: Vec<LineItem>,
+    pub notes: Option<String>,
+    pub hold_expires_at: DateTime<Utc>,
+    pub payment_due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl BookingRecord {
+    pub fn clock(&self) -> BookingClock {
+        BookingClock {
+            status: self.status,
+            hold_expires_at: self.hold_expires_at,
+            payment_due_at: self.payment_due_at,
+        }
+    }
+}
+
+/// A booking to insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBooking {
+    pub listing_id: String,
+    pub session_id: Option<String>,
+    pub customer_id: UserId,
+    pub vendor_id: UserId,
+    pub window: TimeWindow,
+    /// `window.end` plus the item's buffer.
+    pub occupied_until: DateTime<Utc>,
+    pub quantity: i64,
+    pub quote: Quote,
+    pub notes: Option<String>,
+    pub hold_expires_at: DateTime<Utc>,
+    pub idempotency_key: Option<String>,
+    /// A fingerprint of the request, compared when an idempotency key is reused.
+    pub request_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What admission is judged on, read inside the writing transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// The item's quantity and what occupies it over the booking's occupied window (the
+    /// booking itself excluded on approval).
+    Units {
+        quantity: i64,
+        occupied: Vec<Occupancy>,
+    },
+    /// The session, with seats taken by other blocking bookings.
+    Seats(Session),
+}
+
+/// What `create` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateOutcome {
+    Created(BookingRecord),
+    /// The same customer sent the same idempotency key with the same request before.
+    Replayed(BookingRecord),
+    /// The key was used before for a different request.
+    KeyConflict,
+    Refused(Vec<Reason>),
+    TooManyHolds,
+}
+
+/// One entry of a booking's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingEvent {
+    pub from: Option<BookingStatus>,
+    pub to: BookingStatus,
+    pub actor: Actor,
+    pub actor_id: Option<UserId>,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A transition decided by the domain, applied by the store with its event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub to: BookingStatus,
+    pub payment_due_at: Option<DateTime<Utc>>,
+    pub actor: Actor,
+    pub actor_id: Option<UserId>,
+    pub reason: Option<String>,
+}
+
+/// Why a transition was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeRefusal {
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the capacity is no longer there")]
+    NoCapacity,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookingFilter {
+    pub customer: Option<UserId>,
+    pub vendor: Option<UserId>,
+    pub status: Option<BookingStatus>,
+    /// Bookings overlapping `[from, to)`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub listing: Option<String>,
+}
+
+/// The decision function of `create`: admit (`Ok`) or the reasons not to.
+pub type Admit<'a> = &'a (dyn Fn(&Admission) -> Result<(), Vec<Reason>> + Sync);
+
+/// The decision function of `transition`.
+pub type Decide<'a> =
+    &'a (dyn Fn(&BookingRecord, &Admission) -> Result<Change, ChangeRefusal> + Sync);
+
+/// Storage of bookings. Every method is one transaction.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait BookingRepository: Send + Sync {
+    /// In one transaction that no other booking of the same listing (or session) can
+    /// interleave with — a row lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite:
+    /// 1. an idempotency key the customer used before → `Replayed` (same `request_hash`) or
+    ///    `KeyConflict`;
+    /// 2. `max_active_holds` live holds of the customer → `TooManyHolds`;
+    /// 3. reads the [`Admission`] at `now` and asks `admit`; refusal → `Refused`;
+    /// 4. inserts the booking and its first event (none → requested, by the customer).
+    // mockall needs the named lifetime of the decision function.
+    #[allow(clippy::needless_lifetimes)]
+    fn create<'a>(
+        &self,
+        new: &NewBooking,
+        max_active_holds: i64,
+        now: DateTime<Utc>,
+        admit: Admit<'a>,
+    ) -> Result<CreateOutcome, StoreError>;
+
+    fn find(&self, id: &str) -> Result<Option<BookingRecord>, StoreError>;
+
+    /// Newest first.
+    fn list(
+        &self,
+        filter: &BookingFilter,
+        page: PageRequest,
+    ) -> Result<Page<BookingRecord>, StoreError>;
+
+    /// Under the same lock as `create`: loads the booking and the admission without it, asks
+    /// `decide`, and on `Ok` stores the change with its event. `None`: no such booking.
+    #[allow(clippy::needless_lifetimes)]
+    fn transition<'a>(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        decide: Decide<'a>,
+    ) -> Result<Option<Result<BookingRecord, ChangeRefusal>>, StoreError>;
+
+    /// The booking's history, oldest first.
+    fn events(&self, id: &str) -> Result<Vec<BookingEvent>, StoreError>;
+
+    /// Marks up to `limit` lapsed bookings (holds and payment deadlines passed at `now`)
+    /// `expired`, each with a system event; safe when several processes run it at once.
+    /// Returns how many it expired.
+    fn expire_lapsed(&self, now: DateTime<Utc>, limit: i64) -> Result<usize, StoreError>;
 }

@@ -8,6 +8,7 @@ use domain_catalog::{EquipmentTerms, ListingSpec};
 
 use crate::capacity::{free_units, Occupancy};
 use crate::hours::OpeningHours;
+use crate::ports::{Admission, BookingRecord};
 use crate::window::{add_saturating, TimeWindow};
 
 /// A rule that a booking request breaks.
@@ -244,6 +245,19 @@ pub fn is_bookable(
         }
     }
     result(reasons)
+}
+
+/// Whether a requested booking still fits when it is approved, judged on the admission read
+/// under the lock without the booking itself: enough free units over its whole occupied
+/// window, or enough seats left in a session that still runs.
+pub fn fits_on_approval(booking: &BookingRecord, admission: &Admission) -> bool {
+    match admission {
+        Admission::Units { quantity, occupied } => {
+            TimeWindow::new(booking.window.start(), booking.occupied_until)
+                .is_ok_and(|window| free_units(*quantity, occupied, &window) >= booking.quantity)
+        }
+        Admission::Seats(session) => session.seats_left() >= booking.quantity,
+    }
 }
 
 /// What a session's booking rules need to know about it and its offering.

@@ -10,6 +10,7 @@ use domain_accounts::{
 };
 use domain_core::StoreError;
 
+use crate::common::{new_id, utc};
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
@@ -25,14 +26,6 @@ impl DieselAccountRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn utc(at: NaiveDateTime) -> DateTime<Utc> {
-    at.and_utc()
 }
 
 #[derive(Queryable, Selectable)]

@@ -1,6 +1,8 @@
 //! [`BookingRepository`] over diesel: check-and-insert under a per-listing lock, transitions
 //! with their events, lists, and the expiry sweep.
 
+use std::marker::PhantomData;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain_accounts::UserId;
@@ -13,14 +15,15 @@ use domain_booking::{
 use domain_catalog::ListingKind;
 use domain_core::{Currency, Money, Page, PageRequest, StoreError};
 
-use crate::availability::{holds_and_occupancy, occupancy};
-use crate::blocking::Blocking;
+use crate::common::{corrupt, limit_offset, new_id, page_of, window};
 use crate::db::{
-    checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
+    checkout, is_unique_violation, store_error, write_transaction, Backend, DbConnection, DbPool,
 };
+use crate::events::{insert_event, NewEvent};
 use crate::schema::{booking_events, bookings, equipment_terms, listings, sessions};
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
+use crate::sql::blocking::Blocking;
+use crate::sql::insert_requested::InsertRequested;
+use crate::sql::occupancy::{holds_and_occupancy, occupancy};
 
 #[derive(Clone)]
 pub struct DieselBookingRepository {
@@ -31,14 +34,6 @@ impl DieselBookingRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
 }
 
 #[derive(Queryable, Selectable)]
@@ -108,8 +103,7 @@ fn parse_line_items(raw: &str) -> QueryResult<Vec<LineItem>> {
 
 fn into_record(row: BookingRow, kind: &str, title: String) -> QueryResult<BookingRecord> {
     Ok(BookingRecord {
-        window: TimeWindow::new(row.starts_at.and_utc(), row.ends_at.and_utc())
-            .map_err(|_| corrupt("booking window"))?,
+        window: window(row.starts_at, row.ends_at, "booking window")?,
         occupied_until: row.occupied_until.and_utc(),
         listing_kind: ListingKind::parse(kind).ok_or_else(|| corrupt("listing kind"))?,
         listing_title: title,
@@ -261,8 +255,7 @@ fn admission_of_locked(
             Ok(Admission::Seats(Session {
                 id: session_id.to_owned(),
                 listing_id: new.listing_id.clone(),
-                window: TimeWindow::new(starts_at.and_utc(), ends_at.and_utc())
-                    .map_err(|_| corrupt("session window"))?,
+                window: window(*starts_at, *ends_at, "session window")?,
                 capacity: *capacity,
                 status: SessionStatus::parse(status).ok_or_else(|| corrupt("session status"))?,
                 seats_taken,
@@ -320,8 +313,7 @@ fn admission(
             Ok(Admission::Seats(Session {
                 id: session_id.to_owned(),
                 listing_id: listing_id.to_owned(),
-                window: TimeWindow::new(starts_at.and_utc(), ends_at.and_utc())
-                    .map_err(|_| corrupt("session window"))?,
+                window: crate::common::window(starts_at, ends_at, "session window")?,
                 capacity,
                 status: SessionStatus::parse(&status).ok_or_else(|| corrupt("session status"))?,
                 seats_taken,
@@ -338,33 +330,6 @@ fn admission(
             Ok(Admission::Units { quantity, occupied })
         }
     }
-}
-
-/// One history entry to write in the same transaction as its change.
-pub(crate) struct NewEvent<'a> {
-    pub booking_id: &'a str,
-    pub from: Option<BookingStatus>,
-    pub to: BookingStatus,
-    pub actor: Actor,
-    pub actor_id: Option<&'a UserId>,
-    pub reason: Option<&'a str>,
-    pub at: NaiveDateTime,
-}
-
-pub(crate) fn insert_event(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
-    diesel::insert_into(booking_events::table)
-        .values((
-            booking_events::id.eq(new_id()),
-            booking_events::booking_id.eq(event.booking_id),
-            booking_events::from_status.eq(event.from.map(BookingStatus::as_str)),
-            booking_events::to_status.eq(event.to.as_str()),
-            booking_events::actor.eq(event.actor.as_str()),
-            booking_events::actor_id.eq(event.actor_id.map(|id| id.0.as_str())),
-            booking_events::reason.eq(event.reason),
-            booking_events::at.eq(event.at),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// The booking this customer made with this key before, judged against `hash`.
@@ -454,6 +419,7 @@ fn insert_requested(
             occupied_until: new.occupied_until.naive_utc(),
             hold_expires_at: new.hold_expires_at.naive_utc(),
             at,
+            row: PhantomData::<BookingRow>,
         }
         .get_result(pg);
     }
@@ -494,105 +460,6 @@ fn insert_requested(
         },
     )?;
     Ok(row)
-}
-
-/// `INSERT` of a new `requested` booking and of its first event in one PostgreSQL statement
-/// (a data-modifying `WITH`), returning the booking's columns. Its text is fixed, so diesel
-/// caches it as a prepared statement. The event's foreign key is checked at the end of the
-/// statement, when the booking row exists.
-struct InsertRequested<'a> {
-    new: &'a NewBooking,
-    id: &'a str,
-    event_id: &'a str,
-    line_items: String,
-    starts_at: NaiveDateTime,
-    ends_at: NaiveDateTime,
-    occupied_until: NaiveDateTime,
-    hold_expires_at: NaiveDateTime,
-    at: NaiveDateTime,
-}
-
-type BookingRowSql =
-    <<BookingRow as Selectable<diesel::pg::Pg>>::SelectExpression as diesel::Expression>::SqlType;
-
-impl diesel::query_builder::Query for InsertRequested<'_> {
-    type SqlType = BookingRowSql;
-}
-
-impl diesel::query_builder::QueryId for InsertRequested<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Conn> RunQueryDsl<Conn> for InsertRequested<'_> {}
-
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertRequested<'_> {
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
-    ) -> QueryResult<()> {
-        use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-        let new = self.new;
-        out.push_sql(
-            "WITH b AS (INSERT INTO bookings (id, listing_id, session_id, customer_id, \
-             vendor_id, status, starts_at, ends_at, occupied_until, quantity, total_amount, \
-             currency, line_items, notes, hold_expires_at, idempotency_key, request_hash, \
-             created_at, updated_at) VALUES (",
-        );
-        out.push_bind_param::<Text, str>(self.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.listing_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.session_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.customer_id.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.vendor_id.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, str>(BookingStatus::Requested.as_str())?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.starts_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.ends_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.occupied_until)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, i64>(&new.quantity)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, i64>(&new.quote.total.amount)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, str>(new.quote.total.currency.code())?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&self.line_items)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.notes)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.hold_expires_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, Option<String>>(&new.idempotency_key)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, String>(&new.request_hash)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, NaiveDateTime>(&self.at)?;
-        out.push_sql(
-            ") RETURNING *), e AS (INSERT INTO booking_events (id, booking_id, from_status, \
-             to_status, actor, actor_id, reason, at) SELECT ",
-        );
-        out.push_bind_param::<Text, str>(self.event_id)?;
-        out.push_sql(", b.id, NULL, b.status, ");
-        out.push_bind_param::<Text, str>(Actor::Customer.as_str())?;
-        out.push_sql(", b.customer_id, NULL, b.created_at FROM b) SELECT ");
-        // The columns of `BookingRow`, in its field order.
-        out.push_sql(
-            "b.id, b.listing_id, b.session_id, b.customer_id, b.vendor_id, b.status, \
-             b.starts_at, b.ends_at, b.occupied_until, b.quantity, b.total_amount, b.currency, \
-             b.line_items, b.notes, b.hold_expires_at, b.payment_due_at, b.created_at, \
-             b.updated_at FROM b",
-        );
-        Ok(())
-    }
 }
 
 impl BookingRepository for DieselBookingRepository {
@@ -692,21 +559,18 @@ impl BookingRepository for DieselBookingRepository {
         }
         let run = |conn: &mut DbConnection| -> QueryResult<Page<BookingRecord>> {
             let total: i64 = filtered!().count().get_result(conn)?;
+            let (limit, offset) = limit_offset(page);
             let rows: Vec<(BookingRow, String, String)> = filtered!()
                 .order((bookings::created_at.desc(), bookings::id.desc()))
-                .limit(i64::from(page.page_size()))
-                .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+                .limit(limit)
+                .offset(offset)
                 .select((BookingRow::as_select(), listings::kind, listings::title))
                 .load(conn)?;
-            Ok(Page {
-                items: rows
-                    .into_iter()
-                    .map(|(row, kind, title)| into_record(row, &kind, title))
-                    .collect::<QueryResult<_>>()?,
-                page: page.page(),
-                page_size: page.page_size(),
-                total: u64::try_from(total).unwrap_or(0),
-            })
+            let items = rows
+                .into_iter()
+                .map(|(row, kind, title)| into_record(row, &kind, title))
+                .collect::<QueryResult<_>>()?;
+            Ok(page_of(items, page, total))
         };
         run(conn).map_err(store_error)
     }

@@ -5,9 +5,6 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, HasSqlType, Timestamp};
 use domain_accounts::{CountryCode, TimeZone, UserId, VendorProfile};
 use domain_catalog::{
     AddImageError, AdventureTerms, BrowseFilter, CancellationPolicy, CatalogRepository, Category,
@@ -17,17 +14,15 @@ use domain_catalog::{
 };
 use domain_core::{Currency, Page, PageRequest, StoreError};
 
-use crate::blocking::push_blocking;
+use crate::common::{corrupt, limit_offset, new_id, page_of, utc};
 use crate::db::{
-    checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
+    checkout, is_unique_violation, store_error, write_transaction, Backend, DbConnection, DbPool,
 };
 use crate::schema::{
     adventure_terms, availability_rules, bookings, categories, equipment_terms, listing_images,
     listings, payments, users, vendor_profiles,
 };
-use crate::sql::raw_expression;
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
+use crate::sql::browse::{like_pattern, BrowsePage, FreeInWindow};
 
 /// Most listings of each kind a storefront shows (newest first).
 pub const STOREFRONT_LIMIT: i64 = 100;
@@ -41,18 +36,6 @@ impl DieselCatalogRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn utc(at: NaiveDateTime) -> DateTime<Utc> {
-    at.and_utc()
-}
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
 }
 
 #[derive(Queryable, Selectable)]
@@ -263,6 +246,18 @@ fn adventure_row(id: &str, terms: &AdventureTerms) -> AdventureRow {
     }
 }
 
+/// `listings` joined to its category, its vendor's profile and its terms (equipment or
+/// adventure, whichever it has): what [`ListingRecord`] is read from, in [`one_listing`],
+/// [`load_listings`] and [`item_listing`] (which join images or weekly rules to it).
+#[diesel::dsl::auto_type]
+fn listing_join() -> _ {
+    listings::table
+        .inner_join(categories::table)
+        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
+        .left_join(equipment_terms::table)
+        .left_join(adventure_terms::table)
+}
+
 /// One listing as loaded by [`load_listings`], before images are attached.
 #[derive(Queryable, Selectable)]
 #[diesel(check_for_backend(Backend))]
@@ -360,11 +355,7 @@ fn load_listings(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Lis
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<ListingImageRecord> = listings::table
-        .inner_join(categories::table)
-        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
-        .left_join(equipment_terms::table)
-        .left_join(adventure_terms::table)
+    let rows: Vec<ListingImageRecord> = listing_join()
         .left_join(listing_images::table)
         .filter(listings::id.eq_any(ids))
         .order((
@@ -402,74 +393,6 @@ fn group_images(
         }
     }
     grouped
-}
-
-/// One page of browse as one statement: `page` (the `(id, COUNT(*) OVER ())` select of
-/// [`public_listings!`], sorted, limited and offset) as a `WITH` query, joined to each listing's
-/// category, vendor, terms and images (a row per image, as in [`one_listing`]) and sorted
-/// again by `sort` so the rows come in page order. The text depends only on the filters and
-/// the sort, so it is a cached prepared statement like the page itself.
-struct BrowsePage<Q> {
-    page: Q,
-    sort: Sort,
-    columns: diesel::dsl::AsSelect<ListingImageRecord, Backend>,
-}
-
-impl<Q> BrowsePage<Q> {
-    fn new(page: Q, sort: Sort) -> Self {
-        Self {
-            page,
-            sort,
-            columns: ListingImageRecord::as_select(),
-        }
-    }
-}
-
-impl<Q> Query for BrowsePage<Q> {
-    type SqlType = (BigInt, diesel::dsl::AsSelect<ListingImageRecord, Backend>);
-}
-
-impl<Q> QueryId for BrowsePage<Q> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<Q, Conn> RunQueryDsl<Conn> for BrowsePage<Q> {}
-
-impl<Q: QueryFragment<Backend>> QueryFragment<Backend> for BrowsePage<Q> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
-        out.push_sql("WITH page (id, total) AS (");
-        self.page.walk_ast(out.reborrow())?;
-        out.push_sql(") SELECT page.total, ");
-        self.columns.walk_ast(out.reborrow())?;
-        out.push_sql(
-            " FROM page INNER JOIN listings ON listings.id = page.id \
-             INNER JOIN categories ON categories.id = listings.category_id \
-             INNER JOIN vendor_profiles ON vendor_profiles.user_id = listings.vendor_id \
-             LEFT OUTER JOIN equipment_terms ON equipment_terms.listing_id = listings.id \
-             LEFT OUTER JOIN adventure_terms ON adventure_terms.listing_id = listings.id \
-             LEFT OUTER JOIN listing_images ON listing_images.listing_id = listings.id ORDER BY ",
-        );
-        // The page's own order (see `browse`), then the images' order of `one_listing`.
-        out.push_sql(match self.sort {
-            Sort::Newest => "listings.created_at DESC, listings.id DESC",
-            Sort::PriceAscending => "listings.price ASC, listings.id ASC",
-            Sort::PriceDescending => "listings.price DESC, listings.id ASC",
-        });
-        out.push_sql(
-            ", listing_images.is_primary DESC, listing_images.position, \
-             listing_images.created_at, listing_images.id",
-        );
-        Ok(())
-    }
-}
-
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// The public listings of `kind` matching `filter`, as a boxed query over `listings` alone:
@@ -533,168 +456,6 @@ macro_rules! public_listings {
         }
         query
     }};
-}
-
-/// "At least `amount` units of the item are free at every instant of `[from, to)`", in SQL
-/// both backends run ([`FreeInWindow`] for equipment).
-/// The quick test comes first: the item has `amount` units and no blocking booking or
-/// blackout overlaps the window at all, which is the common case and three index probes.
-/// Otherwise the exact test: free units only change where an occupancy starts, so it is
-/// enough to check `from` and every start of a blocking booking or blackout inside the window.
-/// "A booking blocks" is [`push_blocking`], as everywhere.
-fn push_equipment_free<'b, DB>(
-    out: &mut AstPass<'_, 'b, DB>,
-    w: &'b FreeInWindow,
-) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    out.push_sql(
-        "(((SELECT et0.quantity FROM equipment_terms et0 WHERE et0.listing_id = listings.id) >= ",
-    );
-    out.push_bind_param::<BigInt, _>(&w.amount)?;
-    out.push_sql(
-        " AND NOT EXISTS (SELECT 1 FROM bookings b0 WHERE b0.listing_id = listings.id \
-         AND b0.session_id IS NULL AND b0.starts_at < ",
-    );
-    out.push_bind_param::<Timestamp, _>(&w.to)?;
-    out.push_sql(" AND b0.occupied_until > ");
-    out.push_bind_param::<Timestamp, _>(&w.from)?;
-    out.push_sql(" AND ");
-    push_blocking(out, "b0", &w.now)?;
-    out.push_sql(
-        ") AND NOT EXISTS (SELECT 1 FROM blackouts x0 WHERE x0.listing_id = listings.id \
-         AND x0.starts_at < ",
-    );
-    out.push_bind_param::<Timestamp, _>(&w.to)?;
-    out.push_sql(" AND x0.ends_at > ");
-    out.push_bind_param::<Timestamp, _>(&w.from)?;
-    out.push_sql(")) OR NOT EXISTS (SELECT 1 FROM (SELECT ");
-    out.push_bind_param::<Timestamp, _>(&w.from)?;
-    out.push_sql(
-        " AS p UNION ALL SELECT b.starts_at FROM bookings b WHERE b.listing_id = listings.id \
-         AND b.session_id IS NULL AND b.starts_at > ",
-    );
-    out.push_bind_param::<Timestamp, _>(&w.from)?;
-    out.push_sql(" AND b.starts_at < ");
-    out.push_bind_param::<Timestamp, _>(&w.to)?;
-    out.push_sql(" AND ");
-    push_blocking(out, "b", &w.now)?;
-    out.push_sql(
-        " UNION ALL SELECT x.starts_at FROM blackouts x WHERE x.listing_id = listings.id \
-         AND x.starts_at > ",
-    );
-    out.push_bind_param::<Timestamp, _>(&w.from)?;
-    out.push_sql(" AND x.starts_at < ");
-    out.push_bind_param::<Timestamp, _>(&w.to)?;
-    out.push_sql(
-        ") pts WHERE COALESCE((SELECT SUM(b2.quantity) FROM bookings b2 \
-         WHERE b2.listing_id = listings.id AND b2.session_id IS NULL AND b2.starts_at <= pts.p \
-         AND b2.occupied_until > pts.p AND ",
-    );
-    push_blocking(out, "b2", &w.now)?;
-    out.push_sql(
-        "), 0) + COALESCE((SELECT SUM(COALESCE(x2.units, et.quantity)) FROM blackouts x2 \
-         JOIN equipment_terms et ON et.listing_id = x2.listing_id WHERE x2.listing_id = listings.id \
-         AND x2.starts_at <= pts.p AND x2.ends_at > pts.p), 0) > (SELECT et2.quantity - ",
-    );
-    out.push_bind_param::<BigInt, _>(&w.amount)?;
-    out.push_sql(" FROM equipment_terms et2 WHERE et2.listing_id = listings.id)))");
-    Ok(())
-}
-
-/// "A scheduled session lying within `[from, to)` has at least `amount` seats left"
-/// ([`FreeInWindow`] for adventures).
-fn push_session_free<'b, DB>(out: &mut AstPass<'_, 'b, DB>, w: &'b FreeInWindow) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    out.push_sql(
-        "EXISTS (SELECT 1 FROM sessions s WHERE s.listing_id = listings.id \
-         AND s.status = 'scheduled' AND s.starts_at >= ",
-    );
-    out.push_bind_param::<Timestamp, _>(&w.from)?;
-    out.push_sql(" AND s.ends_at <= ");
-    out.push_bind_param::<Timestamp, _>(&w.to)?;
-    out.push_sql(" AND s.starts_at > ");
-    out.push_bind_param::<Timestamp, _>(&w.now)?;
-    out.push_sql(
-        " AND s.capacity - COALESCE((SELECT SUM(b.quantity) FROM bookings b \
-         WHERE b.session_id = s.id AND ",
-    );
-    push_blocking(out, "b", &w.now)?;
-    out.push_sql("), 0) >= ");
-    out.push_bind_param::<BigInt, _>(&w.amount)?;
-    out.push_sql(")");
-    Ok(())
-}
-
-/// The availability-window filter of browse ([`push_equipment_free`] or [`push_session_free`])
-/// as an expression of its own. Unlike `dsl::sql`, which diesel never caches, its SQL text
-/// depends only on `kind`, so the browse query stays a cached prepared statement: planning
-/// the correlated sub-queries on every request cost more than running them.
-#[derive(Debug, Clone, Copy)]
-struct FreeInWindow {
-    kind: ListingKind,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-    now: NaiveDateTime,
-    amount: i64,
-}
-
-raw_expression!(FreeInWindow, Bool);
-
-impl<DB> QueryFragment<DB> for FreeInWindow
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp> + HasSqlType<BigInt>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-    i64: ToSql<BigInt, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        match self.kind {
-            ListingKind::Equipment => push_equipment_free(&mut out, self),
-            ListingKind::Adventure => push_session_free(&mut out, self),
-        }
-    }
-}
-
-/// `COUNT(*) OVER ()`: the number of rows matching the filters, on each row of the page, so
-/// one query gives the page and the total.
-#[derive(Debug, Clone, Copy)]
-struct CountOver;
-
-raw_expression!(CountOver, BigInt);
-
-impl<DB: diesel::backend::Backend> QueryFragment<DB> for CountOver {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql("COUNT(*) OVER ()");
-        Ok(())
-    }
-}
-
-fn page_of(
-    conn: &mut DbConnection,
-    ids: Vec<String>,
-    page: PageRequest,
-    total: i64,
-) -> QueryResult<Page<Listing>> {
-    Ok(Page {
-        items: load_listings(conn, &ids)?,
-        page: page.page(),
-        page_size: page.page_size(),
-        total: u64::try_from(total).unwrap_or(0),
-    })
-}
-
-fn limit_offset(page: PageRequest) -> (i64, i64) {
-    (
-        i64::from(page.page_size()),
-        i64::try_from(page.offset()).unwrap_or(i64::MAX),
-    )
 }
 
 fn category_id(
@@ -785,11 +546,7 @@ struct ListingImageRecord {
 
 /// One listing by id with vendor, category and images, in one query (a row per image).
 fn one_listing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
-    let rows: Vec<ListingImageRecord> = listings::table
-        .inner_join(categories::table)
-        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
-        .left_join(equipment_terms::table)
-        .left_join(adventure_terms::table)
+    let rows: Vec<ListingImageRecord> = listing_join()
         .left_join(listing_images::table)
         .filter(listings::id.eq(id))
         .order((
@@ -823,11 +580,7 @@ pub(crate) fn item_listing(
     conn: &mut DbConnection,
     id: &str,
 ) -> QueryResult<Option<(Listing, Vec<StoredRule>)>> {
-    let rows: Vec<(ListingRecord, Option<StoredRule>)> = listings::table
-        .inner_join(categories::table)
-        .inner_join(vendor_profiles::table.on(vendor_profiles::user_id.eq(listings::vendor_id)))
-        .left_join(equipment_terms::table)
-        .left_join(adventure_terms::table)
+    let rows: Vec<(ListingRecord, Option<StoredRule>)> = listing_join()
         .left_join(availability_rules::table)
         .filter(listings::id.eq(id))
         .filter(listings::kind.eq(ListingKind::Equipment.as_str()))
@@ -1093,14 +846,21 @@ impl CatalogRepository for DieselCatalogRepository {
         let conn = &mut *conn;
         let (limit, offset) = limit_offset(page);
         let run = |conn: &mut DbConnection| -> QueryResult<Page<Listing>> {
-            let query = public_listings!(kind, filter).select((listings::id, CountOver));
+            // `COUNT(*) OVER ()`: the number of matches on every row, so one query gives the page
+            // and the total.
+            let query = public_listings!(kind, filter)
+                .select((listings::id, diesel::dsl::count_star().over()));
             let query = match filter.sort {
                 Sort::Newest => query.order((listings::created_at.desc(), listings::id.desc())),
                 Sort::PriceAscending => query.order((listings::price.asc(), listings::id.asc())),
                 Sort::PriceDescending => query.order((listings::price.desc(), listings::id.asc())),
             };
-            let rows: Vec<(i64, ListingImageRecord)> =
-                BrowsePage::new(query.limit(limit).offset(offset), filter.sort).load(conn)?;
+            let rows: Vec<(i64, ListingImageRecord)> = BrowsePage::new(
+                query.limit(limit).offset(offset),
+                filter.sort,
+                ListingImageRecord::as_select(),
+            )
+            .load(conn)?;
             let total = match rows.first() {
                 Some((total, _)) => *total,
                 // A page past the end has no row to carry the total.
@@ -1111,12 +871,7 @@ impl CatalogRepository for DieselCatalogRepository {
                 .into_iter()
                 .map(|(record, images)| into_listing(record, images))
                 .collect::<QueryResult<Vec<Listing>>>()?;
-            Ok(Page {
-                items,
-                page: page.page(),
-                page_size: page.page_size(),
-                total: u64::try_from(total).unwrap_or(0),
-            })
+            Ok(page_of(items, page, total))
         };
         run(conn).map_err(store_error)
     }
@@ -1143,7 +898,7 @@ impl CatalogRepository for DieselCatalogRepository {
                 .limit(limit)
                 .offset(offset)
                 .load(conn)?;
-            page_of(conn, ids, page, total)
+            Ok(page_of(load_listings(conn, &ids)?, page, total))
         };
         run(conn).map_err(store_error)
     }

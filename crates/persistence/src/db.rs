@@ -21,6 +21,9 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// The backend of [`DbConnection`] (diesel's `MultiBackend`), for boxed queries and
+/// `Selectable` checks.
+pub(crate) type Backend = <DbConnection as diesel::Connection>::Backend;
 pub type DbPool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 

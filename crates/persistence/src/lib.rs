@@ -8,10 +8,11 @@
 
 pub mod accounts;
 pub mod availability;
-mod blocking;
 pub mod bookings;
 pub mod catalog;
+mod common;
 pub mod db;
+mod events;
 pub mod payments;
 mod schema;
 mod sql;

@@ -13,10 +13,12 @@ use domain_payment::{
     WebhookEvent,
 };
 
-use crate::bookings::{insert_event, load as load_booking, lock, NewEvent};
+use crate::bookings::{load as load_booking, lock};
+use crate::common::{corrupt, new_id};
 use crate::db::{
     checkout, is_unique_violation, store_error, write_transaction, DbConnection, DbPool,
 };
+use crate::events::{insert_event, NewEvent};
 use crate::schema::{booking_events, bookings, listings, payments, refunds, webhook_events};
 
 #[derive(Clone)]
@@ -28,14 +30,6 @@ impl DieselPaymentRepository {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
-}
-
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("stored {what} is invalid").into())
 }
 
 fn money(amount: i64, currency: &str) -> QueryResult<Money> {

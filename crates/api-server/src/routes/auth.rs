@@ -4,8 +4,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::blocking::{db, db_hashing};
-use crate::dto::{LoginRequest, RefreshRequest, RegisterRequest, SessionResponse, TokenResponse};
-use crate::error::{ApiError, Problem};
+use crate::dto::{AuthSession, LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
+use crate::error::responses::*;
+use crate::error::ApiError;
 use crate::extract::{client_address, ApiJson};
 use crate::state::AppState;
 
@@ -34,14 +35,14 @@ fn no_store(mut builder: actix_web::HttpResponseBuilder) -> actix_web::HttpRespo
     post, path = "/api/v1/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created and logged in", body = SessionResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "E-mail or vendor slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (including role admin)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Rate limited (see Retry-After)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many password hashes in progress, or the database busy, until the request's deadline; retry later", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Account created and logged in", body = AuthSession),
+        (status = 400, response = BadRequest),
+        (status = 409, description = "E-mail or vendor slug taken"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "Invalid fields (including role admin)"),
+        (status = 429, response = TooManyRequests),
+        (status = 503, description = "No password-hashing slot (PASSWORD_HASHING_CONCURRENCY) or database connection free within the request's deadline; retry later"),
     )
 )]
 pub async fn register(
@@ -51,7 +52,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     limit(&state, &req, Some(&body.email))?;
     let session = db_hashing(&state, move |state| state.accounts.register(body.into())).await??;
-    Ok(no_store(HttpResponse::Created()).json(SessionResponse::from(session)))
+    Ok(no_store(HttpResponse::Created()).json(AuthSession::from(session)))
 }
 
 /// Log in with e-mail and password.
@@ -59,12 +60,14 @@ pub async fn register(
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Logged in", body = SessionResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unknown e-mail or wrong password (indistinguishable)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts (per address, or failed logins per account)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many password hashes in progress, or the database busy, until the request's deadline; retry later", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Logged in", body = AuthSession),
+        (status = 400, response = BadRequest),
+        (status = 401, description = "Unknown e-mail or wrong password (indistinguishable)"),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, description = "Too many attempts (per address, or failed logins per account)"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, description = "No password-hashing slot (PASSWORD_HASHING_CONCURRENCY) or database connection free within the request's deadline; retry later"),
     )
 )]
 pub async fn login(
@@ -77,7 +80,7 @@ pub async fn login(
         state.accounts.login(&body.email, &body.password)
     })
     .await??;
-    Ok(no_store(HttpResponse::Ok()).json(SessionResponse::from(session)))
+    Ok(no_store(HttpResponse::Ok()).json(AuthSession::from(session)))
 }
 
 /// Exchange a refresh token for a new access and refresh token. Each refresh token works
@@ -87,10 +90,12 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New token pair", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Rate limited", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token"),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     )
 )]
 pub async fn refresh(
@@ -112,8 +117,10 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 422, response = UnprocessableEntity),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     )
 )]
 pub async fn logout(

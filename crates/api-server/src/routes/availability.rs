@@ -9,7 +9,8 @@ use crate::booking_dto::{
     QuoteResponse, RangeParams, SessionResponse, SessionsRequest, WeeklyHoursResponse,
     WeeklyRuleDto,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::responses::*;
+use crate::error::ApiError;
 use crate::extract::{ApiJson, AuthUser};
 use crate::state::AppState;
 
@@ -43,10 +44,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     request_body = AvailabilityRequest,
     responses(
         (status = 200, description = "The stored hours", body = WeeklyHoursResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid rules (weekday, HH:MM, start before end) or time zone", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such item of yours"),
+        (status = 422, description = "Invalid rules (weekday, HH:MM, start before end) or time zone"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn put_availability(
     state: web::Data<AppState>,
@@ -80,9 +84,9 @@ pub async fn put_availability(
     params(("id" = String, Path, description = "Equipment id"), RangeParams),
     responses(
         (status = 200, description = "Availability over the range", body = AvailabilityResponse),
-        (status = 400, description = "Missing or malformed from/to", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such public item", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "to not after from, or a range over 93 days", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Missing or malformed from/to"),
+        (status = 404, description = "No such public item"),
+        (status = 422, description = "to not after from, or a range over 93 days"),
     ))]
 pub async fn get_availability(
     state: web::Data<AppState>,
@@ -102,10 +106,13 @@ pub async fn get_availability(
     request_body = BlackoutRequest,
     responses(
         (status = 201, description = "Created", body = BlackoutResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "end not after start, units outside 1..quantity", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such item of yours"),
+        (status = 422, description = "end not after start, units outside 1..quantity"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn add_blackout(
     state: web::Data<AppState>,
@@ -132,8 +139,9 @@ pub async fn add_blackout(
     security(("bearer" = [])), params(("id" = String, Path, description = "Equipment id")),
     responses(
         (status = 200, description = "Blackouts by start", body = [BlackoutResponse]),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such item of yours"),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn list_blackouts(
     state: web::Data<AppState>,
@@ -154,8 +162,9 @@ pub async fn list_blackouts(
     params(("id" = String, Path, description = "Equipment id"), ("blackout_id" = String, Path, description = "Blackout id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such blackout of an item of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such blackout of an item of yours"),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn delete_blackout(
     state: web::Data<AppState>,
@@ -179,10 +188,13 @@ pub async fn delete_blackout(
     request_body = SessionsRequest,
     responses(
         (status = 201, description = "The created sessions", body = [SessionResponse]),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such offering of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither or both shapes, past start, bad weekdays/time/dates, capacity out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such offering of yours"),
+        (status = 422, description = "Neither or both shapes, past start, bad weekdays/time/dates, capacity out of range"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn add_sessions(
     state: web::Data<AppState>,
@@ -204,9 +216,9 @@ pub async fn add_sessions(
     params(("id" = String, Path, description = "Adventure id"), RangeParams),
     responses(
         (status = 200, description = "Sessions by start", body = [SessionResponse]),
-        (status = 400, description = "Missing or malformed from/to", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such public offering", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "to not after from, or a range over 93 days", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Missing or malformed from/to"),
+        (status = 404, description = "No such public offering"),
+        (status = 422, description = "to not after from, or a range over 93 days"),
     ))]
 pub async fn list_sessions(
     state: web::Data<AppState>,
@@ -228,8 +240,9 @@ pub async fn list_sessions(
     params(("id" = String, Path, description = "Adventure id"), ("session_id" = String, Path, description = "Session id")),
     responses(
         (status = 200, description = "The cancelled session", body = SessionResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such session of an offering of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such session of an offering of yours"),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn cancel_session(
     state: web::Data<AppState>,
@@ -250,9 +263,11 @@ pub async fn cancel_session(
     request_body = QuoteRequest,
     responses(
         (status = 200, description = "The quote", body = QuoteResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown listing or session", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed request: end ≤ start, quantity < 1, neither or both targets", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, description = "Unknown listing or session"),
+        (status = 422, description = "Malformed request: end ≤ start, quantity < 1, neither or both targets"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     ))]
 pub async fn quote(
     state: web::Data<AppState>,

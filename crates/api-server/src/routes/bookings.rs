@@ -10,7 +10,8 @@ use crate::booking_dto::{
     ActionRequest, BookingEventResponse, BookingListParams, BookingPage, BookingRequest,
     BookingResponse,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::responses::*;
+use crate::error::ApiError;
 use crate::extract::{ApiJson, AuthUser, OptionalJson};
 use crate::state::AppState;
 
@@ -27,19 +28,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Request a booking (customers). Holds the capacity until `hold_expires_at`. A retry with
 /// the same `Idempotency-Key` and body returns the same booking (200) instead of a second one.
-#[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Per-user key making retries safe (1–255 characters)")),
+#[utoipa::path(operation_id = "bookings_create", post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, description = "Per-user key making retries safe (1–255 visible ASCII characters)")),
     request_body = BookingRequest,
     responses(
         (status = 201, description = "Requested", body = BookingResponse),
-        (status = 200, description = "An idempotent retry: the booking made the first time", body = BookingResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a customer", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown listing or session", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not enough free units or seats (slot_taken), or too_many_active_holds", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, booking rules broken (booking_rules_violated: past start, lead time, opening hours, duration, quantity), or an idempotency key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many booking requests (BOOKING_RATE_LIMIT)", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "An idempotent retry: the booking made the first time", body = BookingResponse,
+            headers(("Idempotent-Replayed" = String, description = "`true`: this is the booking of an earlier request with the same key"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "Not a customer"),
+        (status = 404, description = "Unknown listing or session"),
+        (status = 409, description = "Not enough free units or seats (slot_taken), or too_many_active_holds"),
+        (status = 422, description = "Invalid fields, booking rules broken (booking_rules_violated: past start, lead time, opening hours, duration, quantity), or an idempotency key reused for another request"),
+        (status = 429, description = "Too many booking requests (BOOKING_RATE_LIMIT)"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -78,13 +82,13 @@ pub async fn create(
 
 /// The caller's bookings (customers: their own; vendors: of their listings; admins: all),
 /// newest first.
-#[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_list", get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
     params(BookingListParams),
     responses(
         (status = 200, description = "A page of bookings", body = BookingPage),
-        (status = 400, description = "Malformed query or paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown status, or to not after from", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 422, description = "Unknown status, or to not after from"),
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -117,12 +121,12 @@ pub async fn list(
 }
 
 /// One booking (its customer, its vendor, admins; 404 for anyone else).
-#[utoipa::path(get, path = "/api/v1/bookings/{id}", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_detail", get, path = "/api/v1/bookings/{id}", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")),
     responses(
         (status = 200, description = "The booking", body = BookingResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such booking of yours"),
     ))]
 pub async fn detail(
     state: web::Data<AppState>,
@@ -149,14 +153,18 @@ async fn act(
 
 /// Approve a requested booking (its vendor or an admin); re-checks the capacity and starts
 /// the payment window.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/approve", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_approve", post, path = "/api/v1/bookings/{id}/approve", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Approved", body = BookingResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The customer may not approve", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not requested any more (illegal_transition), hold lapsed (hold_lapsed), or capacity gone (slot_taken)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The customer may not approve"),
+        (status = 404, description = "No such booking of yours"),
+        (status = 409, description = "Not requested any more (illegal_transition), hold lapsed (hold_lapsed), or capacity gone (slot_taken)"),
+        (status = 400, response = BadRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
     ))]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -168,14 +176,18 @@ pub async fn approve(
 }
 
 /// Decline a requested booking (its vendor or an admin).
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/decline", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_decline", post, path = "/api/v1/bookings/{id}/decline", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Declined", body = BookingResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The customer may not decline", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not requested any more", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The customer may not decline"),
+        (status = 404, description = "No such booking of yours"),
+        (status = 409, description = "Not requested any more"),
+        (status = 400, response = BadRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
     ))]
 pub async fn decline(
     state: web::Data<AppState>,
@@ -189,14 +201,18 @@ pub async fn decline(
 /// Cancel a requested, approved or confirmed booking (its customer, its vendor or an admin;
 /// vendors and admins give a reason). A paid booking is refunded as
 /// `GET /bookings/{id}/refund-preview` tells, once.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_cancel", post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Cancelled (and refunded by the policy when paid)", body = BookingResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already final (cancelled, declined, expired)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A vendor or admin gave no reason", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such booking of yours"),
+        (status = 409, description = "Already final (cancelled, declined, expired)"),
+        (status = 422, description = "A vendor or admin gave no reason"),
+        (status = 400, response = BadRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 403, response = Forbidden),
     ))]
 pub async fn cancel(
     state: web::Data<AppState>,
@@ -213,14 +229,18 @@ pub async fn cancel(
 }
 
 /// Confirm an approved booking by hand (admins; payments confirm automatically).
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/confirm", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_confirm", post, path = "/api/v1/bookings/{id}/confirm", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")), request_body(content = Option<ActionRequest>),
     responses(
         (status = 200, description = "Confirmed", body = BookingResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not approved, or its payment deadline passed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, description = "No such booking of yours"),
+        (status = 409, description = "Not approved, or its payment deadline passed"),
+        (status = 400, response = BadRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
     ))]
 pub async fn confirm(
     state: web::Data<AppState>,
@@ -232,12 +252,12 @@ pub async fn confirm(
 }
 
 /// The booking's history, oldest first (its parties and admins).
-#[utoipa::path(get, path = "/api/v1/bookings/{id}/events", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_events", get, path = "/api/v1/bookings/{id}/events", tag = "bookings", security(("bearer" = [])),
     params(("id" = String, Path, description = "Booking id")),
     responses(
         (status = 200, description = "Events", body = [BookingEventResponse]),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such booking of yours"),
     ))]
 pub async fn events(
     state: web::Data<AppState>,

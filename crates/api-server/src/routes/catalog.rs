@@ -11,7 +11,7 @@ use domain_core::{PageRequest, ValidationErrors};
 use futures_util::TryStreamExt;
 
 use crate::catalog_dto::{CategoryResponse, ListingResponse, StorefrontResponse};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::input::{check_text, TextKind};
 use crate::state::AppState;
 
@@ -119,7 +119,7 @@ async fn read_upload(
     params(("slug" = String, Path, description = "Vendor slug")),
     responses(
         (status = 200, description = "The vendor and their active listings", body = StorefrontResponse),
-        (status = 404, description = "No active vendor has this slug", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No active vendor has this slug"),
     ))]
 pub async fn storefront(
     state: web::Data<AppState>,
@@ -163,10 +163,11 @@ macro_rules! listing_routes {
 
             use super::{categories_json, listing_json, page, read_upload};
             use crate::catalog_dto::{
-                $body, $page, $response, BrowseParams, CategoryRequest, CategoryResponse,
+                $body, $page, $response, BrowseParams, CategoryRequest, CategoryResponse, NewCategoryRequest,
                 ImagePatch, ImageResponse, ImageUploadForm, PageParams,
             };
-            use crate::error::{ApiError, Problem};
+            use crate::error::responses::*;
+            use crate::error::ApiError;
             use crate::extract::{ApiJson, AuthUser, MaybeAuthUser};
             use crate::state::AppState;
 
@@ -192,7 +193,7 @@ macro_rules! listing_routes {
             #[utoipa::path(operation_id = concat!(stringify!($module), "_categories"), get, path = $doc_categories, tag = $tag,
                 responses(
                     (status = 200, description = "Every category", body = [CategoryResponse]),
-                    (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, response = ServiceUnavailable),
                 ))]
             pub async fn categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
                 let categories = crate::blocking::db(&state, move |state| state.catalog.categories(KIND)).await??;
@@ -203,8 +204,8 @@ macro_rules! listing_routes {
             #[utoipa::path(operation_id = concat!(stringify!($module), "_browse"), get, path = $doc_collection, tag = $tag, params(BrowseParams),
                 responses(
                     (status = 200, description = "A page of listings", body = $page),
-                    (status = 400, description = "Malformed query (unknown parameter, page_size over 100)", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid filter values", body = Problem, content_type = "application/problem+json"),
+                    (status = 400, description = "Malformed query (unknown parameter, page_size over 100)"),
+                    (status = 422, description = "Invalid filter values"),
                 ))]
             pub async fn browse(
                 state: web::Data<AppState>,
@@ -224,8 +225,8 @@ macro_rules! listing_routes {
                 security((), ("bearer" = [])),
                 responses(
                     (status = 200, description = "The listing", body = $response),
-                    (status = 401, description = "An invalid bearer token was sent", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such listing (or not visible to you)", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "An invalid bearer token was sent"),
+                    (status = 404, description = "No such listing (or not visible to you)"),
                 ))]
             pub async fn detail(
                 state: web::Data<AppState>,
@@ -242,11 +243,13 @@ macro_rules! listing_routes {
                 request_body = $body,
                 responses(
                     (status = 201, description = "Created", body = $response),
-                    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 403, description = "Not a vendor", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "item_code already used by another of your items", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid or unknown fields (unknown category, negative price, bad currency, bad coordinates…)", body = Problem, content_type = "application/problem+json"),
+                    (status = 400, response = BadRequest),
+                    (status = 401, response = Unauthorized),
+                    (status = 403, description = "Not a vendor"),
+                    (status = 409, description = "item_code already used by another of your items"),
+                    (status = 422, description = "Invalid or unknown fields (unknown category, negative price, bad currency, bad coordinates…)"),
+                    (status = 413, response = PayloadTooLarge),
+                    (status = 415, response = UnsupportedMediaType),
                 ))]
             pub async fn create(
                 state: web::Data<AppState>,
@@ -265,11 +268,14 @@ macro_rules! listing_routes {
                 request_body = $body,
                 responses(
                     (status = 200, description = "Updated", body = $response),
-                    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "item_code already used", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+                    (status = 400, response = BadRequest),
+                    (status = 401, response = Unauthorized),
+                    (status = 404, description = "No such listing of yours"),
+                    (status = 409, description = "item_code already used"),
+                    (status = 422, response = UnprocessableEntity),
+                    (status = 413, response = PayloadTooLarge),
+                    (status = 415, response = UnsupportedMediaType),
+                    (status = 403, description = "Not the listing's vendor nor an admin"),
                 ))]
             pub async fn update(
                 state: web::Data<AppState>,
@@ -290,9 +296,10 @@ macro_rules! listing_routes {
                 params(("id" = String, Path, description = "Listing id")),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "It has future bookings (listing_has_bookings)", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, response = Unauthorized),
+                    (status = 404, description = "No such listing of yours"),
+                    (status = 409, description = "It has future bookings (listing_has_bookings)"),
+                    (status = 403, description = "Not the listing's vendor nor an admin"),
                 ))]
             pub async fn delete(
                 state: web::Data<AppState>,
@@ -308,9 +315,9 @@ macro_rules! listing_routes {
                 params(PageParams),
                 responses(
                     (status = 200, description = "A page of your listings", body = $page),
-                    (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 403, description = "Not a vendor", body = Problem, content_type = "application/problem+json"),
+                    (status = 400, response = BadRequest),
+                    (status = 401, response = Unauthorized),
+                    (status = 403, description = "Not a vendor"),
                 ))]
             pub async fn mine(
                 state: web::Data<AppState>,
@@ -331,13 +338,14 @@ macro_rules! listing_routes {
                 request_body(content = ImageUploadForm, content_type = "multipart/form-data"),
                 responses(
                     (status = 201, description = "Stored", body = ImageResponse),
-                    (status = 400, description = "Malformed multipart body", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "The listing has 20 images already", body = Problem, content_type = "application/problem+json"),
-                    (status = 413, description = "Larger than MAX_UPLOAD_BYTES", body = Problem, content_type = "application/problem+json"),
-                    (status = 415, description = "Not a JPEG, PNG or WebP image (whatever the declared type)", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Missing file, unreadable image or invalid fields", body = Problem, content_type = "application/problem+json"),
+                    (status = 400, description = "Malformed multipart body"),
+                    (status = 401, response = Unauthorized),
+                    (status = 404, description = "No such listing of yours"),
+                    (status = 409, description = "The listing has 20 images already"),
+                    (status = 413, description = "Larger than MAX_UPLOAD_BYTES"),
+                    (status = 415, description = "Not a JPEG, PNG or WebP image (whatever the declared type)"),
+                    (status = 422, description = "Missing file, unreadable image or invalid fields"),
+                    (status = 403, description = "Not the listing's vendor nor an admin"),
                 ))]
             pub async fn upload_image(
                 state: web::Data<AppState>,
@@ -362,10 +370,13 @@ macro_rules! listing_routes {
                 request_body = ImagePatch,
                 responses(
                     (status = 200, description = "Updated", body = ImageResponse),
-                    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such image of a listing of yours", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                    (status = 400, response = BadRequest),
+                    (status = 401, response = Unauthorized),
+                    (status = 404, description = "No such image of a listing of yours"),
+                    (status = 422, response = UnprocessableEntity),
+                    (status = 413, response = PayloadTooLarge),
+                    (status = 415, response = UnsupportedMediaType),
+                    (status = 403, description = "Not the listing's vendor nor an admin"),
                 ))]
             pub async fn update_image(
                 state: web::Data<AppState>,
@@ -389,8 +400,9 @@ macro_rules! listing_routes {
                 ),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such image of a listing of yours", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, response = Unauthorized),
+                    (status = 404, description = "No such image of a listing of yours"),
+                    (status = 403, description = "Not the listing's vendor nor an admin"),
                 ))]
             pub async fn delete_image(
                 state: web::Data<AppState>,
@@ -405,17 +417,22 @@ macro_rules! listing_routes {
 
             /// Create a category (admins).
             #[utoipa::path(operation_id = concat!(stringify!($module), "_create_category"), post, path = $doc_admin_categories, tag = "admin",
-                security(("bearer" = [])), request_body = CategoryRequest,
+                security(("bearer" = [])), request_body = NewCategoryRequest,
                 responses(
                     (status = 201, description = "Created", body = CategoryResponse),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, response = Unauthorized),
+                    (status = 403, response = Forbidden),
+                    (status = 409, description = "Slug taken"),
+                    (status = 422, response = UnprocessableEntity),
+                    (status = 400, response = BadRequest),
+                    (status = 413, response = PayloadTooLarge),
+                    (status = 415, response = UnsupportedMediaType),
                 ))]
             pub async fn create_category(
                 state: web::Data<AppState>,
                 AuthUser(principal): AuthUser,
+                // Read as the optional fields of a change, so that every missing or invalid
+                // field is reported at once; the document says which are required.
                 ApiJson(body): ApiJson<CategoryRequest>,
             ) -> Result<HttpResponse, ApiError> {
                 let category = crate::blocking::db(&state, move |state| {
@@ -436,11 +453,14 @@ macro_rules! listing_routes {
                 params(("id" = String, Path, description = "Category id")),
                 responses(
                     (status = 200, description = "Updated", body = CategoryResponse),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, response = Unauthorized),
+                    (status = 403, response = Forbidden),
+                    (status = 404, description = "No such category"),
+                    (status = 409, description = "Slug taken"),
+                    (status = 422, response = UnprocessableEntity),
+                    (status = 400, response = BadRequest),
+                    (status = 413, response = PayloadTooLarge),
+                    (status = 415, response = UnsupportedMediaType),
                 ))]
             pub async fn update_category(
                 state: web::Data<AppState>,
@@ -467,10 +487,10 @@ macro_rules! listing_routes {
                 params(("id" = String, Path, description = "Category id")),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-                    (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
-                    (status = 409, description = "Listings use it", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, response = Unauthorized),
+                    (status = 403, response = Forbidden),
+                    (status = 404, description = "No such category"),
+                    (status = 409, description = "Listings use it"),
                 ))]
             pub async fn delete_category(
                 state: web::Data<AppState>,

@@ -3,7 +3,8 @@
 use actix_web::{web, HttpResponse};
 
 use crate::dto::HealthResponse;
-use crate::error::{ApiError, Problem};
+use crate::error::responses::*;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The most `/health/ready` takes to answer.
@@ -29,7 +30,7 @@ pub async fn live() -> HttpResponse {
 #[utoipa::path(get, path = "/health/ready", tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = HealthResponse),
-        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = ServiceUnavailable),
     ))]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let probe = state.probe_pool.clone();
@@ -53,7 +54,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses(
         (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4"),
-        (status = 500, description = "The metrics could not be encoded", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The metrics could not be encoded"),
     ))]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let families = state.metrics.registry.gather();

@@ -7,7 +7,8 @@ use crate::dto::{
     CustomerProfilePatch, CustomerProfileResponse, PasswordChangeRequest, UserPatch, UserResponse,
     VendorProfilePatch, VendorProfileResponse,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::responses::*;
+use crate::error::ApiError;
 use crate::extract::{ApiJson, AuthUser};
 use crate::state::AppState;
 
@@ -28,7 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = UserResponse),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
     ))]
 pub async fn get_me(
     state: web::Data<AppState>,
@@ -43,9 +44,11 @@ pub async fn get_me(
     request_body = UserPatch,
     responses(
         (status = 200, description = "The updated caller", body = UserResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields (role, email, ids, timestamps are not writable)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 422, description = "Invalid or unknown fields (role, email, ids, timestamps are not writable)"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     ))]
 pub async fn patch_me(
     state: web::Data<AppState>,
@@ -64,10 +67,12 @@ pub async fn patch_me(
     request_body = PasswordChangeRequest,
     responses(
         (status = 204, description = "Password changed; log in again"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong current_password or invalid new_password", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many password hashes in progress, or the database busy, until the request's deadline; retry later", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 422, description = "Wrong current_password or invalid new_password"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, description = "No password-hashing slot (PASSWORD_HASHING_CONCURRENCY) or database connection free within the request's deadline; retry later"),
     ))]
 pub async fn change_password(
     state: web::Data<AppState>,
@@ -87,8 +92,8 @@ pub async fn change_password(
 #[utoipa::path(get, path = "/api/v1/me/vendor-profile", tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The vendor profile", body = VendorProfileResponse),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not a vendor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The caller is not a vendor"),
     ))]
 pub async fn get_vendor_profile(
     state: web::Data<AppState>,
@@ -106,11 +111,13 @@ pub async fn get_vendor_profile(
     request_body = VendorProfilePatch,
     responses(
         (status = 200, description = "The updated vendor profile", body = VendorProfileResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not a vendor", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The caller is not a vendor"),
+        (status = 409, description = "Slug taken"),
+        (status = 422, response = UnprocessableEntity),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     ))]
 pub async fn patch_vendor_profile(
     state: web::Data<AppState>,
@@ -130,8 +137,8 @@ pub async fn patch_vendor_profile(
 #[utoipa::path(get, path = "/api/v1/me/customer-profile", tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The customer profile", body = CustomerProfileResponse),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not a customer", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The caller is not a customer"),
     ))]
 pub async fn get_customer_profile(
     state: web::Data<AppState>,
@@ -149,10 +156,12 @@ pub async fn get_customer_profile(
     request_body = CustomerProfilePatch,
     responses(
         (status = 200, description = "The updated customer profile", body = CustomerProfileResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not a customer", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The caller is not a customer"),
+        (status = 422, response = UnprocessableEntity),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     ))]
 pub async fn patch_customer_profile(
     state: web::Data<AppState>,

@@ -6,7 +6,8 @@ use domain_core::ValidationErrors;
 use domain_payment::{Effect, Processed, SimulatedOutcome};
 
 use crate::blocking::db;
-use crate::error::{ApiError, Problem};
+use crate::error::responses::*;
+use crate::error::ApiError;
 use crate::extract::{ApiJson, AuthUser};
 use crate::payment_dto::{
     PaymentIntentResponse, PaymentResponse, RefundPreviewResponse, SimulateRequest, WebhookResponse,
@@ -34,12 +35,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 201, description = "Created", body = PaymentIntentResponse),
         (status = 200, description = "The booking's existing intent", body = PaymentIntentResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The vendor or an admin: only the customer pays", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The booking is not approved (illegal_transition) or its payment deadline passed (hold_lapsed)", body = Problem, content_type = "application/problem+json"),
-        (status = 502, description = "The payment provider refused the request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The payment provider cannot be reached", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The vendor or an admin: only the customer pays"),
+        (status = 404, description = "No such booking of yours"),
+        (status = 409, description = "The booking is not approved (illegal_transition) or its payment deadline passed (hold_lapsed)"),
+        (status = 502, description = "The payment provider refused the request"),
+        (status = 503, description = "The payment provider cannot be reached"),
     ))]
 pub async fn create_intent(
     state: web::Data<AppState>,
@@ -64,8 +65,8 @@ pub async fn create_intent(
     security(("bearer" = [])), params(("id" = String, Path, description = "Booking id")),
     responses(
         (status = 200, description = "The payment", body = PaymentResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours, or no payment yet", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such booking of yours, or no payment yet"),
     ))]
 pub async fn payment(
     state: web::Data<AppState>,
@@ -82,9 +83,10 @@ pub async fn payment(
     security(("bearer" = [])), params(("id" = String, Path, description = "Booking id")),
     responses(
         (status = 200, description = "The refund a cancellation now would give", body = RefundPreviewResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The booking is final (cancelled, declined, expired): no cancellation possible", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, description = "No such booking of yours"),
+        (status = 409, description = "The booking is final (cancelled, declined, expired): no cancellation possible"),
+        (status = 403, description = "Only a party of the booking or an admin may cancel it"),
     ))]
 pub async fn refund_preview(
     state: web::Data<AppState>,
@@ -105,15 +107,34 @@ pub async fn refund_preview(
     request_body(content = String, content_type = "application/json", description = "A Stripe event, exactly as Stripe signed it"),
     responses(
         (status = 200, description = "Verified and stored: applied, a replay, an unknown type, or refused for a mismatch (logged)", body = WebhookResponse),
-        (status = 400, description = "Missing, malformed, wrong or stale signature (more than 300 s off), or not an event: nothing stored", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "The server failed; Stripe retries", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Missing, malformed, wrong or stale signature (more than 300 s off), or not an event: nothing stored"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 500, description = "The server failed; Stripe retries"),
     ))]
 pub async fn webhook(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Read here rather than by the `Bytes` extractor, whose errors are plain text.
+    let body = match payload
+        .to_bytes_limited(state.settings.json_body_limit)
+        .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(error)) => {
+            return Err(ApiError::bad_request(format!(
+                "cannot read the request body: {error}"
+            )))
+        }
+        Err(_) => {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            ))
+        }
+    };
     let signature = match req.headers().get("stripe-signature") {
         Some(value) => Some(
             value
@@ -167,11 +188,13 @@ pub(crate) fn log_refund_problems(
     request_body = SimulateRequest,
     responses(
         (status = 200, description = "The payment after the event", body = PaymentResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The vendor: only the customer pays", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such payment of yours, or the provider is not `dev`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "outcome is not succeeded or failed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, description = "The vendor: only the customer pays"),
+        (status = 404, description = "No such payment of yours, or the provider is not `dev`"),
+        (status = 422, description = "outcome is not succeeded or failed"),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
     ))]
 pub async fn simulate(
     state: web::Data<AppState>,

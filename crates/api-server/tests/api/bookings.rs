@@ -572,7 +572,7 @@ async fn a_lapsed_hold_frees_capacity_at_once_and_the_sweeper_expires_it(db: Tes
 }
 
 /// "A booking holds capacity" is a domain rule (`BookingClock::is_blocking`) with one SQL form
-/// (`persistence::blocking`). For every status and deadline case, the item's timeline, the
+/// (`persistence::sql::blocking`). For every status and deadline case, the item's timeline, the
 /// availability-window browse and a competing request must all see exactly what the rule says.
 async fn every_read_of_capacity_counts_exactly_the_bookings_the_domain_says_block(db: TestDb) {
     use domain_booking::{BookingClock, BookingStatus};

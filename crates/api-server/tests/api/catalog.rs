@@ -17,6 +17,7 @@ both_backends!(
     categories_are_seeded_and_admins_manage_them,
     a_vendor_creates_equipment_and_reads_it_back,
     a_vendor_creates_an_adventure,
+    integers_written_with_a_zero_fraction_are_integers,
     invalid_listings_are_422_with_field_errors,
     only_vendors_create_listings,
     vendors_cannot_touch_other_vendors_listings,
@@ -301,6 +302,29 @@ async fn a_vendor_creates_an_adventure(db: TestDb) {
         .await;
     reply.assert_problem(422, "validation_failed");
     assert_eq!(reply.field_errors(), vec!["quantity"]);
+}
+
+/// The document says `integer`, and in JSON Schema `4500.0` is one: a client whose JSON
+/// library writes whole numbers that way is not refused. A fraction still is.
+async fn integers_written_with_a_zero_fraction_are_integers(db: TestDb) {
+    let app = spawn(db).await;
+    let vendor = app.vendor("v@example.com", "Boats").await;
+    let id = app
+        .boat_of(&vendor, json!({"unit_price": 4500.0, "quantity": 2.0}))
+        .await;
+    let item = app.get(&format!("/api/v1/equipment/{id}"), None).await;
+    assert_eq!(item.body["unit_price"]["amount"], 4500);
+    assert_eq!(item.body["quantity"], 2);
+    let fraction = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/equipment/{id}"),
+            Some(token(&vendor)),
+            json!({"unit_price": 4500.5}),
+        )
+        .await;
+    fraction.assert_problem(422, "validation_failed");
+    assert_eq!(fraction.field_errors(), vec!["unit_price"]);
 }
 
 async fn invalid_listings_are_422_with_field_errors(db: TestDb) {

@@ -136,11 +136,37 @@ where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
+    /// Sends the request, and checks the response against the OpenAPI document the server
+    /// serves ([`crate::contract`]).
     pub async fn call(&self, request: test::TestRequest) -> Reply {
-        let response = test::call_service(&self.service, request.to_request()).await;
+        if !crate::contract::is_loaded() {
+            let served = test::call_service(
+                &self.service,
+                test::TestRequest::get()
+                    .uri("/api-docs/openapi.json")
+                    .to_request(),
+            )
+            .await;
+            assert_eq!(served.status(), 200);
+            let document: Value = serde_json::from_slice(&test::read_body(served).await).unwrap();
+            crate::contract::contract(|| document);
+        }
+        let request = request.to_request();
+        let method = request.method().clone();
+        let path = request.path().to_owned();
+        let response = test::call_service(&self.service, request).await;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = test::read_body(response).await;
+        crate::contract::contract(|| unreachable!()).check(
+            &method,
+            &path,
+            status,
+            headers
+                .get(actix_web::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            &bytes,
+        );
         let body = if bytes.is_empty() {
             Value::Null
         } else {

@@ -114,6 +114,40 @@ async fn responses_carry_a_request_id(db: TestDb) {
     assert_ne!(id(&a), id(&b));
 }
 
+/// Every operation that reads a JSON body answers 415 to a body of another type, and (as the
+/// harness checks every response against the document) documents that it does.
+#[actix_web::test]
+async fn every_json_operation_answers_415_to_a_body_that_is_not_json() {
+    let app = spawn(TestDb::sqlite()).await;
+    let admin = app.admin("root@example.com").await;
+    let doc = app.get("/api-docs/openapi.json", None).await.body;
+    let mut checked = 0;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let json_body = operation["requestBody"]["content"]["application/json"].is_object();
+            // The webhook reads the raw bytes that Stripe signed, whatever their type.
+            if !json_body || path == "/api/v1/payments/webhook" {
+                continue;
+            }
+            let uri = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let request = actix_web::test::TestRequest::default()
+                .method(method.to_uppercase().parse().unwrap())
+                .uri(&uri)
+                .insert_header(("authorization", format!("Bearer {}", token(&admin))))
+                .insert_header(("content-type", "text/plain"))
+                .set_payload("email=a@example.com");
+            let reply = app.call(request).await;
+            assert_eq!(reply.status, 415, "{method} {path}: {}", reply.body);
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} operations");
+}
+
 #[actix_web::test]
 async fn a_database_outage_gives_503_problems_not_500s() {
     let db = TestDb::sqlite();
@@ -367,10 +401,20 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
                     .iter()
                     .filter(|(c, _)| c.starts_with('4') || c.starts_with('5'));
                 for (code, response) in errors {
+                    // Every problem response is one of the shared ones, referenced.
+                    let reference = response["$ref"].as_str().unwrap_or_else(|| {
+                        panic!("{method} {path} {code} is not a shared problem response")
+                    });
+                    let name = reference
+                        .strip_prefix("#/components/responses/")
+                        .unwrap_or_else(|| panic!("{method} {path} {code}: {reference}"));
+                    let shared = &doc["components"]["responses"][name];
                     assert!(
-                        response["content"]["application/problem+json"].is_object(),
+                        shared["content"]["application/problem+json"].is_object(),
                         "{method} {path} {code}"
                     );
+                    let example = &shared["content"]["application/problem+json"]["example"];
+                    assert_eq!(example["status"].as_u64(), code.parse().ok(), "{name}");
                 }
             }
             let auth = match operation.get("security").and_then(Value::as_array) {

@@ -19,6 +19,7 @@ both_backends!(
     a_failed_payment_is_recorded_and_can_still_succeed,
     only_the_customer_of_an_approved_booking_gets_an_intent,
     bad_signatures_are_400_and_store_nothing,
+    an_oversized_webhook_body_is_a_413_problem,
     a_replayed_event_is_applied_once_also_when_ten_arrive_at_once,
     late_or_repeated_events_never_move_a_status_backwards,
     mismatched_events_are_acknowledged_but_not_applied,
@@ -373,6 +374,15 @@ async fn bad_signatures_are_400_and_store_nothing(db: TestDb) {
         app.booking(&customer, &booking).await["status"],
         "confirmed"
     );
+}
+
+/// Like every error, a body over the limit is problem+json (it was actix's plain text).
+async fn an_oversized_webhook_body_is_a_413_problem(db: TestDb) {
+    let app = spawn(db).await;
+    let limit = app.state.settings.json_body_limit;
+    let reply = app.webhook(&"a".repeat(limit + 1), Some("t=1,v1=00")).await;
+    reply.assert_problem(413, "payload_too_large");
+    assert_eq!(app.count("webhook_events", "1 = 1"), 0);
 }
 
 async fn a_replayed_event_is_applied_once_also_when_ten_arrive_at_once(db: TestDb) {

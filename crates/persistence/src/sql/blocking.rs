@@ -9,22 +9,18 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{Bool, HasSqlType, Timestamp};
+use diesel::sql_types::{Bool, Timestamp};
 
-use crate::sql::raw_expression;
+use super::raw_expression;
+use crate::db::Backend;
 
 /// Pushes the condition for the booking row named `alias`, in parentheses, with `now` bound
 /// twice.
-pub(crate) fn push_blocking<'b, DB>(
-    out: &mut AstPass<'_, 'b, DB>,
+pub(crate) fn push_blocking<'b>(
+    out: &mut AstPass<'_, 'b, Backend>,
     alias: &'static str,
     now: &'b NaiveDateTime,
-) -> QueryResult<()>
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-{
+) -> QueryResult<()> {
     for part in [
         "(",
         alias,
@@ -63,12 +59,8 @@ pub(crate) struct Blocking {
 
 raw_expression!(Blocking, Bool);
 
-impl<DB> QueryFragment<DB> for Blocking
-where
-    DB: diesel::backend::Backend + HasSqlType<Timestamp>,
-    NaiveDateTime: ToSql<Timestamp, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl QueryFragment<Backend> for Blocking {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
         push_blocking(&mut out, "bookings", &self.now)
     }
 }
