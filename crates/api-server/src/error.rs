@@ -158,12 +158,11 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     detail: String,
-    errors: Option<ValidationErrors>,
-    retry_after_secs: Option<u64>,
-    /// The `Allow` header of a 405.
-    allow: Option<String>,
+    errors: Option<Box<ValidationErrors>>,
+    /// Headers the problem comes with (`Retry-After` of a 429, `Allow` of a 405).
+    headers: Vec<(header::HeaderName, String)>,
     /// Logged for 5xx, never shown.
-    cause: Option<String>,
+    cause: Option<Box<str>>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -179,8 +178,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: None,
-            retry_after_secs: None,
-            allow: None,
+            headers: Vec::new(),
             cause: None,
         }
     }
@@ -207,7 +205,7 @@ impl ApiError {
 
     pub fn validation(errors: ValidationErrors) -> Self {
         Self {
-            errors: Some(errors),
+            errors: Some(Box::new(errors)),
             ..Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",
@@ -219,7 +217,7 @@ impl ApiError {
     /// This error with messages per field (e.g. a 400 naming the query parameter at fault).
     pub fn with_errors(self, errors: ValidationErrors) -> Self {
         Self {
-            errors: Some(errors),
+            errors: Some(Box::new(errors)),
             ..self
         }
     }
@@ -235,7 +233,7 @@ impl ApiError {
     /// 405 for a path that answers other methods, listed in `allow`.
     pub fn method_not_allowed(allow: String) -> Self {
         Self {
-            allow: Some(allow),
+            headers: vec![(header::ALLOW, allow)],
             ..Self::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
@@ -246,7 +244,7 @@ impl ApiError {
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         Self {
-            retry_after_secs: Some(retry_after_secs.max(1)),
+            headers: vec![(header::RETRY_AFTER, retry_after_secs.max(1).to_string())],
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -257,7 +255,7 @@ impl ApiError {
 
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         Self {
-            cause: Some(cause.to_string()),
+            cause: Some(cause.to_string().into_boxed_str()),
             ..Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "service_unavailable",
@@ -268,7 +266,7 @@ impl ApiError {
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self {
-            cause: Some(cause.to_string()),
+            cause: Some(cause.to_string().into_boxed_str()),
             ..Self::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal_error",
@@ -289,7 +287,7 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_owned(),
-            errors: self.errors.clone(),
+            errors: self.errors.as_deref().cloned(),
         }
     }
 }
@@ -331,11 +329,8 @@ impl ResponseError for ApiError {
         let body = self.problem();
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        if let Some(secs) = self.retry_after_secs {
-            response.insert_header((header::RETRY_AFTER, secs.to_string()));
-        }
-        if let Some(allow) = &self.allow {
-            response.insert_header((header::ALLOW, allow.as_str()));
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), value.as_str()));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -524,7 +519,7 @@ impl From<domain_booking::RequestError> for ApiError {
             RequestError::NotFound => ApiError::not_found(),
             RequestError::Invalid(errors) => ApiError::validation(errors),
             RequestError::RuleViolations(list) => ApiError {
-                errors: Some(reasons(&list)),
+                errors: Some(Box::new(reasons(&list))),
                 ..ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "booking_rules_violated",
@@ -532,7 +527,7 @@ impl From<domain_booking::RequestError> for ApiError {
                 )
             },
             RequestError::NoCapacity(list) => ApiError {
-                errors: Some(reasons(&list)),
+                errors: Some(Box::new(reasons(&list))),
                 ..ApiError::conflict("slot_taken", "not enough free units or seats at that time")
             },
             RequestError::TooManyHolds => ApiError::conflict(
@@ -578,7 +573,7 @@ impl From<domain_payment::GatewayError> for ApiError {
         use domain_payment::GatewayError;
         match error {
             GatewayError::Unavailable(_) => Self {
-                cause: Some(error.to_string()),
+                cause: Some(error.to_string().into_boxed_str()),
                 ..ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "payment_provider_unavailable",
@@ -587,7 +582,7 @@ impl From<domain_payment::GatewayError> for ApiError {
             },
             GatewayError::Unauthorized => ApiError::internal(error),
             GatewayError::Refused(_) | GatewayError::NotFound(_) => Self {
-                cause: Some(error.to_string()),
+                cause: Some(error.to_string().into_boxed_str()),
                 ..ApiError::new(
                     StatusCode::BAD_GATEWAY,
                     "payment_provider_refused",
